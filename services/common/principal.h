@@ -1,0 +1,37 @@
+// Who is calling, after authentication.
+#ifndef MOPS_SERVICES_COMMON_PRINCIPAL_H_
+#define MOPS_SERVICES_COMMON_PRINCIPAL_H_
+
+#include <string>
+
+#include "mops/v1/common.pb.h"
+#include "mops/v1/identity.pb.h"
+
+namespace mops::services {
+
+struct Principal {
+  // The effective user, whose permissions apply.
+  std::string user_id;
+  bool admin = false;
+  mops::v1::User::Kind kind = mops::v1::User::PERSON;
+  // Set when a bot acts on behalf of user_id: the bot's id.
+  std::string actor_id;
+  // "users/{user}/tokens/{token}" of the token used.
+  std::string token_name;
+
+  std::string UserName() const { return "users/" + user_id; }
+  // The key under which request_ids are remembered: the bot and the user it
+  // acts for are one caller.
+  std::string RequestScope() const {
+    return actor_id.empty() ? user_id : actor_id + ">" + user_id;
+  }
+  // Fills actor and on_behalf_of of an event.
+  void Stamp(mops::v1::Event* event) const;
+
+  // The principal for timers and bootstrap.
+  static Principal System();
+};
+
+}  // namespace mops::services
+
+#endif  // MOPS_SERVICES_COMMON_PRINCIPAL_H_

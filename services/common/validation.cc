@@ -1,0 +1,107 @@
+#include "services/common/validation.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace mops::services {
+
+absl::Status ValidateId(absl::string_view field, absl::string_view id) {
+  if (id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  }
+  if (id.size() > kMaxIdLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is ", id.size(), " characters; at most ",
+                     kMaxIdLength, " are allowed"));
+  }
+  bool ok = id[0] >= 'a' && id[0] <= 'z' && id.back() != '-';
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      ok = false;
+    }
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " \"", id,
+        "\" is not a valid id: use a-z, 0-9 and '-', start with a letter and "
+        "do not end with '-'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateLength(absl::string_view field, absl::string_view value,
+                            size_t max) {
+  if (value.size() > max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " is ", value.size(), " bytes; at most ", max, " are allowed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRequired(absl::string_view field,
+                              absl::string_view value) {
+  if (value.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateEmail(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return absl::OkStatus();
+  if (absl::Status s = ValidateLength(field, value, kMaxEmailLength); !s.ok()) {
+    return s;
+  }
+  size_t at = value.find('@');
+  if (at == absl::string_view::npos || at == 0 || at + 1 == value.size() ||
+      value.find_first_of(" \t\r\n") != absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " \"", value, "\" is not an email address"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> ParseName(absl::string_view field,
+                                                   absl::string_view name,
+                                                   absl::string_view pattern,
+                                                   bool allow_wildcard) {
+  if (name.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is required (expected \"", pattern, "\")"));
+  }
+  std::vector<absl::string_view> got = absl::StrSplit(name, '/');
+  std::vector<absl::string_view> want = absl::StrSplit(pattern, '/');
+  auto mismatch = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " \"", name, "\" does not match \"", pattern, "\""));
+  };
+  if (got.size() != want.size()) return mismatch();
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (want[i] != "*") {
+      if (got[i] != want[i]) return mismatch();
+      continue;
+    }
+    if (allow_wildcard && got[i] == "-") {
+      ids.emplace_back("-");
+      continue;
+    }
+    absl::Status s = ValidateId(field, got[i]);
+    if (!s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " \"", name, "\": ", s.message()));
+    }
+    ids.emplace_back(got[i]);
+  }
+  return ids;
+}
+
+absl::StatusOr<std::string> ParseId(absl::string_view field,
+                                    absl::string_view name,
+                                    absl::string_view pattern,
+                                    bool allow_wildcard) {
+  auto ids = ParseName(field, name, pattern, allow_wildcard);
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
+}  // namespace mops::services

@@ -1,0 +1,571 @@
+#include "storage/engine.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "google/protobuf/message_lite.h"
+#include "rocksdb/db.h"
+#include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+#include "storage/keys.h"
+#include "storage/log.h"
+#include "storage/status_macros.h"
+
+namespace mops::storage {
+namespace {
+
+namespace fs = std::filesystem;
+using mops::internal::v1::TimerRecord;
+
+rocksdb::Slice ToSlice(absl::string_view s) { return {s.data(), s.size()}; }
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, ": the data folder is in use by another process (",
+                     s.ToString(), ")"));
+  }
+  return absl::InternalError(msg);
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors() {
+  std::vector<rocksdb::ColumnFamilyDescriptor> out;
+  for (absl::string_view name : kCfNames) {
+    out.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
+  }
+  return out;
+}
+
+// Calls fn over an iterator positioned by prefix/after, stopping at the
+// prefix's end. Shared by the engine's and the Txn's Scan.
+absl::Status IterateScan(rocksdb::Iterator* it, absl::string_view prefix,
+                         absl::string_view after, const ScanFn& fn) {
+  if (after.empty() || after < prefix) {
+    it->Seek(ToSlice(prefix));
+  } else {
+    it->Seek(ToSlice(after));
+    if (it->Valid() && it->key() == ToSlice(after)) it->Next();
+  }
+  for (; it->Valid(); it->Next()) {
+    rocksdb::Slice k = it->key();
+    if (!k.starts_with(ToSlice(prefix))) break;
+    if (!fn(absl::string_view(k.data(), k.size()),
+            absl::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), "scan");
+}
+
+// Reads the format version of an existing database without writing to it.
+absl::Status CheckExistingFormat(const std::string& path) {
+  std::vector<std::string> cfs;
+  rocksdb::Status s =
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &cfs);
+  if (!s.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data folder ", path, " is not a mops database: ", s.ToString()));
+  }
+  for (absl::string_view name : kCfNames) {
+    if (std::find(cfs.begin(), cfs.end(), name) == cfs.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data folder ", path, " is not a mops database (column family \"",
+          name, "\" is missing)"));
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto descriptors = Descriptors();
+  // RocksDB requires every existing family to be opened.
+  for (const std::string& name : cfs) {
+    if (std::find(kCfNames.begin(), kCfNames.end(), name) == kCfNames.end()) {
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+  }
+  s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors,
+                                   &handles, &raw);
+  RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", path, " read-only")));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string version;
+  s = db->Get(rocksdb::ReadOptions(), handles[CfIndex(Cf::kMeta)],
+              keys::MetaFormatVersion(), &version);
+  bool empty = true;
+  if (s.IsNotFound()) {
+    // A folder whose first start died before writing its version is empty.
+    for (Cf cf : {Cf::kRecords, Cf::kEvents}) {
+      std::unique_ptr<rocksdb::Iterator> it(
+          db->NewIterator(rocksdb::ReadOptions(), handles[CfIndex(cf)]));
+      it->SeekToFirst();
+      if (it->Valid()) empty = false;
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  db.reset();
+  if (s.IsNotFound()) {
+    if (empty) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data folder ", path, " has no data format version; not opening it"));
+  }
+  RETURN_IF_ERROR(FromRocks(s, "read format version"));
+  uint32_t v = 0;
+  if (!absl::SimpleAtoi(version, &v) || v != kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data folder ", path, " has data format version \"", version,
+        "\"; this mopsd reads only version ", kFormatVersion,
+        ". Use a mopsd that matches the data; nothing was changed"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Reader
+
+absl::StatusOr<bool> Reader::GetProto(
+    Cf cf, absl::string_view key, google::protobuf::MessageLite* out) const {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, Get(cf, key));
+  if (!value) return false;
+  if (!out->ParseFromString(*value)) {
+    return absl::DataLossError(
+        absl::StrCat("stored ", out->GetTypeName(), " does not parse"));
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- Txn
+
+absl::StatusOr<std::optional<std::string>> Txn::Get(
+    Cf cf, absl::string_view key) const {
+  std::string value;
+  rocksdb::Status s = engine_->batch_->GetFromBatchAndDB(
+      engine_->db_, rocksdb::ReadOptions(), engine_->handle(cf), ToSlice(key),
+      &value);
+  if (s.IsNotFound()) return std::nullopt;
+  RETURN_IF_ERROR(FromRocks(s, "get"));
+  return value;
+}
+
+absl::Status Txn::Scan(Cf cf, absl::string_view prefix, absl::string_view after,
+                       const ScanFn& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(engine_->batch_->NewIteratorWithBase(
+      engine_->handle(cf),
+      engine_->db_->NewIterator(rocksdb::ReadOptions(), engine_->handle(cf))));
+  return IterateScan(it.get(), prefix, after, fn);
+}
+
+void Txn::Put(Cf cf, absl::string_view key, absl::string_view value) {
+  engine_->batch_->Put(engine_->handle(cf), ToSlice(key), ToSlice(value));
+  wrote_ = true;
+}
+
+void Txn::PutProto(Cf cf, absl::string_view key,
+                   const google::protobuf::MessageLite& value) {
+  Put(cf, key, value.SerializeAsString());
+}
+
+void Txn::Delete(Cf cf, absl::string_view key) {
+  engine_->batch_->Delete(engine_->handle(cf), ToSlice(key));
+  wrote_ = true;
+}
+
+void Txn::Emit(mops::v1::Event event) {
+  event.set_revision(revision_);
+  event.set_index(next_event_index_++);
+  if (!event.has_time()) {
+    int64_t micros = absl::ToUnixMicros(now_);
+    event.mutable_time()->set_seconds(micros / 1000000);
+    event.mutable_time()->set_nanos(static_cast<int32_t>(micros % 1000000) *
+                                    1000);
+  }
+  PutProto(Cf::kEvents, keys::Event(revision_, event.index()), event);
+}
+
+std::string Txn::SetTimer(absl::Time due, TimerRecord timer) {
+  std::string key = keys::Timer(due, revision_, next_timer_index_++);
+  PutProto(Cf::kTimers, key, timer);
+  touched_timers_ = true;
+  return key;
+}
+
+void Txn::CancelTimer(absl::string_view timer_key) {
+  Delete(Cf::kTimers, timer_key);
+  touched_timers_ = true;
+}
+
+// ---------------------------------------------------------------- Engine
+
+Engine::Engine(const EngineOptions& options) : options_(options) {}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
+    const EngineOptions& options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("data folder path is empty");
+  }
+  std::error_code ec;
+  if (fs::exists(fs::path(options.path) / "CURRENT", ec)) {
+    RETURN_IF_ERROR(CheckExistingFormat(options.path));
+  } else if (fs::exists(options.path, ec) && !fs::is_empty(options.path, ec)) {
+    // Refuse to mix our files into a folder that holds something else. A
+    // lone admin.token (left by an earlier first start) is ours.
+    for (const auto& entry : fs::directory_iterator(options.path, ec)) {
+      if (entry.path().filename() != "admin.token") {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "data folder ", options.path,
+            " is not empty and holds no mops database; use an empty or new "
+            "folder"));
+      }
+    }
+  }
+  auto engine = std::unique_ptr<Engine>(new Engine(options));
+  RETURN_IF_ERROR(engine->OpenDb());
+  return engine;
+}
+
+absl::Status Engine::OpenDb() {
+  std::error_code ec;
+  fs::create_directories(options_.path, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot create data folder ", options_.path, ": ", ec.message()));
+  }
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options_.path,
+                                        Descriptors(), &handles_, &db_);
+  RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options_.path)));
+  batch_ = std::make_unique<rocksdb::WriteBatchWithIndex>(
+      rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+
+  std::string value;
+  s = db_->Get(rocksdb::ReadOptions(), handle(Cf::kMeta),
+               keys::MetaFormatVersion(), &value);
+  if (s.IsNotFound()) {
+    rocksdb::WriteBatch init;
+    init.Put(handle(Cf::kMeta), keys::MetaFormatVersion(),
+             absl::StrCat(kFormatVersion));
+    init.Put(handle(Cf::kMeta), keys::MetaLastRevision(), "0");
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    RETURN_IF_ERROR(FromRocks(db_->Write(wo, &init), "write format version"));
+  } else {
+    RETURN_IF_ERROR(FromRocks(s, "read format version"));
+  }
+  s = db_->Get(rocksdb::ReadOptions(), handle(Cf::kMeta),
+               keys::MetaLastRevision(), &value);
+  RETURN_IF_ERROR(FromRocks(s, "read last revision"));
+  uint64_t revision = 0;
+  if (!absl::SimpleAtoi(value, &revision)) {
+    return absl::DataLossError("stored last revision does not parse");
+  }
+  committed_revision_ = revision;
+  RefreshNextTimer();
+  return absl::OkStatus();
+}
+
+Engine::~Engine() { Close(); }
+
+void Engine::RegisterTimerHandler(std::string kind, TimerHandler handler) {
+  timer_handlers_[std::move(kind)] = std::move(handler);
+}
+
+void Engine::Start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
+}
+
+void Engine::Submit(Command command, Done done) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!stopping_) {
+      queue_.push_back({std::move(command), std::move(done)});
+      return;
+    }
+  }
+  done(absl::UnavailableError("the server is shutting down"));
+}
+
+absl::Status Engine::Execute(Command command) {
+  absl::Notification finished;
+  absl::Status result;
+  Submit(std::move(command), [&](absl::Status s) {
+    result = std::move(s);
+    finished.Notify();
+  });
+  finished.WaitForNotification();
+  return result;
+}
+
+void Engine::WakeTimers() {
+  absl::MutexLock lock(&mu_);
+  wake_ = true;
+}
+
+void Engine::Close() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return;
+    closed_ = true;
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  if (db_ != nullptr) {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    handles_.clear();
+    rocksdb::Status s = db_->Close();
+    if (!s.ok()) LogError("closing the database: ", s.ToString());
+    delete db_;
+    db_ = nullptr;
+  }
+}
+
+bool Engine::HasWorkLocked() const {
+  return !queue_.empty() || stopping_ || wake_;
+}
+
+void Engine::Loop() {
+  std::vector<Pending> batch;
+  while (true) {
+    bool stopping;
+    {
+      absl::Duration wait = absl::Seconds(1);
+      if (next_timer_due_) {
+        wait = std::clamp(*next_timer_due_ - options_.clock->Now(),
+                          absl::ZeroDuration(), absl::Seconds(1));
+      }
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(this, &Engine::HasWorkLocked), wait);
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      stopping = stopping_ && queue_.empty();
+      wake_ = false;
+    }
+    bool timers_due =
+        next_timer_due_ && *next_timer_due_ <= options_.clock->Now();
+    if (!batch.empty() || timers_due) RunBatch(batch);
+    batch.clear();
+    if (stopping) return;
+  }
+}
+
+absl::Status Engine::RunOne(const Command& command, uint64_t* revision) {
+  batch_->SetSavePoint();
+  Txn txn(this, *revision + 1, options_.clock->Now());
+  absl::Status s = command(txn);
+  if (!s.ok()) {
+    rocksdb::Status r = batch_->RollbackToSavePoint();
+    if (!r.ok()) LogError("rollback to save point: ", r.ToString());
+    return s;
+  }
+  batch_->PopSavePoint();
+  if (txn.wrote_) ++*revision;
+  if (txn.touched_timers_) batch_touched_timers_ = true;
+  return s;
+}
+
+void Engine::FireDueTimers(uint64_t* revision) {
+  const absl::Time now = options_.clock->Now();
+  std::vector<std::pair<std::string, TimerRecord>> due;
+  {
+    // Read through a Txn so that timers set earlier in this batch count.
+    Txn view(this, *revision + 1, now);
+    absl::Status s = view.Scan(
+        Cf::kTimers, keys::TimerPrefix(), "",
+        [&](absl::string_view key, absl::string_view value) {
+          std::optional<absl::Time> at = keys::TimerDue(key);
+          if (!at || *at > now) return false;
+          TimerRecord record;
+          record.ParseFromArray(value.data(), static_cast<int>(value.size()));
+          due.emplace_back(std::string(key), std::move(record));
+          return due.size() < options_.max_timers_per_batch;
+        });
+    if (!s.ok()) LogError("scanning timers: ", s.ToString());
+  }
+  batch_touched_timers_ = true;
+  for (auto& [key, record] : due) {
+    const std::string& timer_key = key;
+    const TimerRecord& timer = record;
+    auto handler = timer_handlers_.find(timer.kind());
+    absl::Status s = RunOne(
+        [&](Txn& txn) -> absl::Status {
+          txn.CancelTimer(timer_key);
+          if (handler == timer_handlers_.end()) {
+            LogError("dropping timer of unknown kind \"", timer.kind(),
+                     "\" for ", timer.target());
+            return absl::OkStatus();
+          }
+          return handler->second(txn, timer);
+        },
+        revision);
+    if (s.ok()) {
+      absl::MutexLock lock(&stats_mu_);
+      ++stats_.timers_fired;
+      continue;
+    }
+    LogError("timer ", timer.kind(), " for ", timer.target(),
+             " failed, retrying in ",
+             absl::FormatDuration(options_.timer_retry), ": ", s.ToString());
+    absl::Status retry = RunOne(
+        [&](Txn& txn) {
+          txn.CancelTimer(timer_key);
+          txn.SetTimer(now + options_.timer_retry, timer);
+          return absl::OkStatus();
+        },
+        revision);
+    if (!retry.ok()) LogError("rescheduling timer: ", retry.ToString());
+  }
+}
+
+void Engine::RunBatch(std::vector<Pending>& batch) {
+  batch_->Clear();
+  batch_touched_timers_ = false;
+  const uint64_t start_revision = committed_revision_.load();
+  uint64_t revision = start_revision;
+  std::vector<absl::Status> results;
+  results.reserve(batch.size());
+  for (Pending& p : batch) results.push_back(RunOne(p.command, &revision));
+  if (next_timer_due_ && *next_timer_due_ <= options_.clock->Now()) {
+    FireDueTimers(&revision);
+  }
+
+  if (revision != start_revision) {
+    batch_->Put(handle(Cf::kMeta), keys::MetaLastRevision(),
+                absl::StrCat(revision));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    rocksdb::Status s = db_->Write(wo, batch_->GetWriteBatch());
+    if (s.ok()) {
+      committed_revision_ = revision;
+    } else {
+      LogError("commit of ", batch.size(),
+               " commands failed; none is acknowledged: ", s.ToString());
+      for (absl::Status& r : results) {
+        if (r.ok())
+          r = absl::UnavailableError("commit failed: " + s.ToString());
+      }
+    }
+  }
+  batch_->Clear();
+  if (batch_touched_timers_) RefreshNextTimer();
+  {
+    absl::MutexLock lock(&stats_mu_);
+    if (revision != start_revision) ++stats_.batches;
+    stats_.commands += batch.size();
+    stats_.largest_batch =
+        std::max<uint64_t>(stats_.largest_batch, batch.size());
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].done) batch[i].done(std::move(results[i]));
+  }
+}
+
+void Engine::RefreshNextTimer() {
+  next_timer_due_.reset();
+  absl::Status s = Scan(Cf::kTimers, keys::TimerPrefix(), "",
+                        [&](absl::string_view key, absl::string_view) {
+                          next_timer_due_ = keys::TimerDue(key);
+                          return false;
+                        });
+  if (!s.ok()) LogError("reading the next timer: ", s.ToString());
+}
+
+absl::StatusOr<std::optional<std::string>> Engine::Get(
+    Cf cf, absl::string_view key) const {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(cf), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  RETURN_IF_ERROR(FromRocks(s, "get"));
+  return value;
+}
+
+absl::Status Engine::Scan(Cf cf, absl::string_view prefix,
+                          absl::string_view after, const ScanFn& fn) const {
+  std::string upper = PrefixEnd(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handle(cf)));
+  return IterateScan(it.get(), prefix, after, fn);
+}
+
+absl::StatusOr<std::vector<mops::v1::Event>> Engine::ReadEvents(
+    uint64_t after_revision, size_t limit) const {
+  std::vector<mops::v1::Event> events;
+  if (limit == 0) return events;
+  std::string start = keys::EventsFrom(after_revision + 1);
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(ro, handle(Cf::kEvents)));
+  std::string prefix = keys::EventPrefix();
+  for (it->Seek(start); it->Valid() && events.size() < limit; it->Next()) {
+    if (!it->key().starts_with(prefix)) break;
+    mops::v1::Event e;
+    if (!e.ParseFromArray(it->value().data(),
+                          static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("stored event does not parse");
+    }
+    events.push_back(std::move(e));
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "read events"));
+  return events;
+}
+
+absl::StatusOr<uint64_t> Engine::Checkpoint(const std::string& dir) {
+  std::error_code ec;
+  fs::path target(dir);
+  if (!target.is_absolute()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("destination: \"", dir, "\" is not an absolute path"));
+  }
+  if (fs::exists(target, ec)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("destination: ", dir, " already exists"));
+  }
+  if (!fs::is_directory(target.parent_path(), ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("destination: parent folder ",
+                     target.parent_path().string(), " does not exist"));
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "backup"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(dir), "backup"));
+
+  // Read the revision back from the copy: it proves the copy opens, and is
+  // exact even while writes go on.
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* copy_raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, Descriptors(),
+                                   &handles, &copy_raw),
+      "open backup"));
+  std::unique_ptr<rocksdb::DB> copy(copy_raw);
+  std::string value;
+  rocksdb::Status s =
+      copy->Get(rocksdb::ReadOptions(), handles[CfIndex(Cf::kMeta)],
+                keys::MetaLastRevision(), &value);
+  for (auto* h : handles) copy->DestroyColumnFamilyHandle(h);
+  RETURN_IF_ERROR(FromRocks(s, "read backup revision"));
+  uint64_t revision = 0;
+  if (!absl::SimpleAtoi(value, &revision)) {
+    return absl::DataLossError("backup revision does not parse");
+  }
+  return revision;
+}
+
+EngineStats Engine::stats() const {
+  absl::MutexLock lock(&stats_mu_);
+  return stats_;
+}
+
+}  // namespace mops::storage

@@ -1,0 +1,227 @@
+// The storage engine: one apply thread, group commit, revisions, change feed
+// and timers (DESIGN.md section 3).
+//
+// Writes happen only inside commands. A command runs on the apply thread
+// against a Txn (reads see the batch's earlier writes). A failing command is
+// rolled back to its save point; the others in the batch go on. The batch is
+// then written with one synced write, and only after that is every command's
+// Done called: a command reported OK is on disk.
+#ifndef MOPS_STORAGE_ENGINE_H_
+#define MOPS_STORAGE_ENGINE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "mops/internal/v1/records.pb.h"
+#include "mops/v1/common.pb.h"
+#include "storage/clock.h"
+#include "storage/column_families.h"
+
+namespace google::protobuf {
+class MessageLite;
+}
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class WriteBatchWithIndex;
+}  // namespace rocksdb
+
+namespace mops::storage {
+
+// The data format this build reads and writes. Opening a folder of any other
+// version fails and changes nothing.
+inline constexpr uint32_t kFormatVersion = 1;
+
+using ScanFn =
+    std::function<bool(absl::string_view key, absl::string_view value)>;
+
+// Read access, shared by the engine (committed state) and a command's Txn
+// (committed state plus the batch's writes so far).
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  // nullopt when the key is absent.
+  virtual absl::StatusOr<std::optional<std::string>> Get(
+      Cf cf, absl::string_view key) const = 0;
+  // Calls fn for each row whose key starts with `prefix` and, when `after` is
+  // not empty, is greater than `after`, in key order, until fn returns false.
+  virtual absl::Status Scan(Cf cf, absl::string_view prefix,
+                            absl::string_view after,
+                            const ScanFn& fn) const = 0;
+
+  // Parses the stored message into *out; false when absent.
+  absl::StatusOr<bool> GetProto(Cf cf, absl::string_view key,
+                                google::protobuf::MessageLite* out) const;
+};
+
+class Engine;
+
+// A command's view of the store. Valid only while the command runs.
+class Txn : public Reader {
+ public:
+  absl::StatusOr<std::optional<std::string>> Get(
+      Cf cf, absl::string_view key) const override;
+  absl::Status Scan(Cf cf, absl::string_view prefix, absl::string_view after,
+                    const ScanFn& fn) const override;
+
+  void Put(Cf cf, absl::string_view key, absl::string_view value);
+  void PutProto(Cf cf, absl::string_view key,
+                const google::protobuf::MessageLite& value);
+  void Delete(Cf cf, absl::string_view key);
+
+  // Appends an event under this command's revision; sets revision, index and
+  // (when unset) time.
+  void Emit(mops::v1::Event event);
+  // Schedules a timer; returns its key, which CancelTimer takes.
+  std::string SetTimer(absl::Time due, mops::internal::v1::TimerRecord timer);
+  void CancelTimer(absl::string_view timer_key);
+
+  // The engine clock's time when the command started.
+  absl::Time Now() const { return now_; }
+  // The revision this command's changes get if it succeeds.
+  uint64_t revision() const { return revision_; }
+
+ private:
+  friend class Engine;
+  Txn(Engine* engine, uint64_t revision, absl::Time now)
+      : engine_(engine), revision_(revision), now_(now) {}
+
+  Engine* engine_;
+  uint64_t revision_;
+  absl::Time now_;
+  uint32_t next_event_index_ = 0;
+  uint32_t next_timer_index_ = 0;
+  bool wrote_ = false;
+  bool touched_timers_ = false;
+};
+
+struct EngineOptions {
+  // The data folder; created when missing.
+  std::string path;
+  Clock* clock = RealClock::Get();
+  // Most commands per group commit.
+  size_t max_batch = 1024;
+  // Most due timers fired per batch, so that a backlog cannot starve requests.
+  size_t max_timers_per_batch = 256;
+  // A timer whose handler fails is tried again after this long.
+  absl::Duration timer_retry = absl::Minutes(1);
+};
+
+struct EngineStats {
+  uint64_t batches = 0;   // synced writes
+  uint64_t commands = 0;  // commands run (including failed ones)
+  uint64_t largest_batch = 0;
+  uint64_t timers_fired = 0;
+};
+
+class Engine : public Reader {
+ public:
+  using Command = std::function<absl::Status(Txn&)>;
+  using Done = std::function<void(absl::Status)>;
+  // Runs when a timer of its kind is due, as a command; the timer's row is
+  // already deleted in the same Txn.
+  using TimerHandler =
+      std::function<absl::Status(Txn&, const mops::internal::v1::TimerRecord&)>;
+
+  // Opens (or creates) the data folder. Fails, changing nothing, when the
+  // folder holds another format version or is not a mops data folder.
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(
+      const EngineOptions& options);
+  ~Engine() override;
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Register before Start.
+  void RegisterTimerHandler(std::string kind, TimerHandler handler);
+  // Starts the apply thread.
+  void Start();
+  // Queues a command. `done` runs on the apply thread once the command's
+  // batch is durable (or the command failed); keep it short and non-blocking.
+  void Submit(Command command, Done done);
+  // Submit and wait. Not for gRPC callback threads.
+  absl::Status Execute(Command command);
+  // Re-checks timers now (after a FakeClock moved).
+  void WakeTimers();
+  // Runs every queued command, stops the apply thread and closes the
+  // database. Later Submits fail with UNAVAILABLE. Idempotent.
+  void Close();
+
+  absl::StatusOr<std::optional<std::string>> Get(
+      Cf cf, absl::string_view key) const override;
+  absl::Status Scan(Cf cf, absl::string_view prefix, absl::string_view after,
+                    const ScanFn& fn) const override;
+
+  // The latest durable revision.
+  uint64_t committed_revision() const { return committed_revision_.load(); }
+  // Events of revisions greater than `after_revision`, in order; at most
+  // `limit` of them.
+  absl::StatusOr<std::vector<mops::v1::Event>> ReadEvents(
+      uint64_t after_revision, size_t limit) const;
+  // Writes a consistent copy of the database to `dir`, which must not exist.
+  // Blocks on disk I/O. Returns the revision the copy holds.
+  absl::StatusOr<uint64_t> Checkpoint(const std::string& dir);
+
+  EngineStats stats() const;
+  Clock* clock() const { return options_.clock; }
+  const std::string& path() const { return options_.path; }
+
+ private:
+  friend class Txn;
+  struct Pending {
+    Command command;
+    Done done;
+  };
+
+  explicit Engine(const EngineOptions& options);
+  absl::Status OpenDb();
+  void Loop();
+  bool HasWorkLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs one command in the current batch; advances *revision when it wrote.
+  absl::Status RunOne(const Command& command, uint64_t* revision);
+  void RunBatch(std::vector<Pending>& batch);
+  void FireDueTimers(uint64_t* revision);
+  void RefreshNextTimer();
+  rocksdb::ColumnFamilyHandle* handle(Cf cf) const {
+    return handles_[CfIndex(cf)];
+  }
+
+  const EngineOptions options_;
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // Touched only by the apply thread (and Open/Close).
+  std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
+  std::map<std::string, TimerHandler> timer_handlers_;
+  std::optional<absl::Time> next_timer_due_;
+  bool batch_touched_timers_ = false;
+
+  std::atomic<uint64_t> committed_revision_{0};
+  std::thread thread_;
+
+  mutable absl::Mutex mu_;
+  std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;
+
+  mutable absl::Mutex stats_mu_;
+  EngineStats stats_ ABSL_GUARDED_BY(stats_mu_);
+};
+
+}  // namespace mops::storage
+
+#endif  // MOPS_STORAGE_ENGINE_H_

@@ -1,0 +1,198 @@
+#include "storage/keys.h"
+
+namespace mops::storage {
+
+KeyBuilder::KeyBuilder(KeyType type) {
+  key_.push_back(static_cast<char>(type));
+}
+
+KeyBuilder& KeyBuilder::U64(uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    key_.push_back(static_cast<char>((v >> shift) & 0xFF));
+  }
+  return *this;
+}
+
+KeyBuilder& KeyBuilder::U32(uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    key_.push_back(static_cast<char>((v >> shift) & 0xFF));
+  }
+  return *this;
+}
+
+KeyBuilder& KeyBuilder::I64(int64_t v) {
+  return U64(static_cast<uint64_t>(v) ^ (uint64_t{1} << 63));
+}
+
+KeyBuilder& KeyBuilder::Str(absl::string_view s) {
+  for (char c : s) {
+    key_.push_back(c);
+    if (c == '\0') key_.push_back('\xFF');
+  }
+  key_.push_back('\0');
+  key_.push_back('\x01');
+  return *this;
+}
+
+std::optional<KeyType> KeyReader::Type() {
+  if (rest_.empty()) return std::nullopt;
+  auto t = static_cast<KeyType>(static_cast<uint8_t>(rest_[0]));
+  rest_.remove_prefix(1);
+  return t;
+}
+
+std::optional<uint64_t> KeyReader::U64() {
+  if (rest_.size() < 8) return std::nullopt;
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(rest_[i]);
+  rest_.remove_prefix(8);
+  return v;
+}
+
+std::optional<uint32_t> KeyReader::U32() {
+  if (rest_.size() < 4) return std::nullopt;
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(rest_[i]);
+  rest_.remove_prefix(4);
+  return v;
+}
+
+std::optional<int64_t> KeyReader::I64() {
+  auto u = U64();
+  if (!u) return std::nullopt;
+  return static_cast<int64_t>(*u ^ (uint64_t{1} << 63));
+}
+
+std::optional<std::string> KeyReader::Str() {
+  std::string out;
+  size_t i = 0;
+  while (i + 1 < rest_.size()) {
+    char c = rest_[i];
+    if (c != '\0') {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    char next = rest_[i + 1];
+    if (next == '\xFF') {
+      out.push_back('\0');
+      i += 2;
+    } else if (next == '\x01') {
+      rest_.remove_prefix(i + 2);
+      return out;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string PrefixEnd(absl::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    auto last = static_cast<uint8_t>(end.back());
+    if (last != 0xFF) {
+      end.back() = static_cast<char>(last + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return end;  // empty: no upper bound
+}
+
+namespace keys {
+
+std::string MetaFormatVersion() {
+  return KeyBuilder(KeyType::kMetaFormatVersion).Build();
+}
+std::string MetaLastRevision() {
+  return KeyBuilder(KeyType::kMetaLastRevision).Build();
+}
+std::string MetaBootstrapped() {
+  return KeyBuilder(KeyType::kMetaBootstrapped).Build();
+}
+
+std::string User(absl::string_view user) {
+  return KeyBuilder(KeyType::kUser).Str(user).Build();
+}
+std::string UserPrefix() { return KeyBuilder(KeyType::kUser).Build(); }
+std::string Team(absl::string_view team) {
+  return KeyBuilder(KeyType::kTeam).Str(team).Build();
+}
+std::string TeamPrefix() { return KeyBuilder(KeyType::kTeam).Build(); }
+std::string Membership(absl::string_view team, absl::string_view user) {
+  return KeyBuilder(KeyType::kMembership).Str(team).Str(user).Build();
+}
+std::string MembershipPrefix(absl::string_view team) {
+  return KeyBuilder(KeyType::kMembership).Str(team).Build();
+}
+std::string Token(absl::string_view user, absl::string_view token_id) {
+  return KeyBuilder(KeyType::kToken).Str(user).Str(token_id).Build();
+}
+std::string TokenPrefix(absl::string_view user) {
+  return KeyBuilder(KeyType::kToken).Str(user).Build();
+}
+std::string ActAsGrant(absl::string_view bot, absl::string_view user) {
+  return KeyBuilder(KeyType::kActAsGrant).Str(bot).Str(user).Build();
+}
+std::string ActAsGrantPrefix(absl::string_view bot) {
+  return KeyBuilder(KeyType::kActAsGrant).Str(bot).Build();
+}
+std::string Request(absl::string_view principal, absl::string_view method,
+                    absl::string_view request_id) {
+  return KeyBuilder(KeyType::kRequest)
+      .Str(principal)
+      .Str(method)
+      .Str(request_id)
+      .Build();
+}
+
+std::string IdxUserTeam(absl::string_view user, absl::string_view team) {
+  return KeyBuilder(KeyType::kIdxUserTeams).Str(user).Str(team).Build();
+}
+std::string IdxUserTeamPrefix(absl::string_view user) {
+  return KeyBuilder(KeyType::kIdxUserTeams).Str(user).Build();
+}
+std::optional<std::string> TeamOfIdxUserTeam(absl::string_view key) {
+  KeyReader r(key);
+  if (r.Type() != KeyType::kIdxUserTeams || !r.Str()) return std::nullopt;
+  return r.Str();
+}
+std::string IdxTokenId(absl::string_view token_id, absl::string_view user) {
+  return KeyBuilder(KeyType::kIdxTokenId).Str(token_id).Str(user).Build();
+}
+std::string IdxTokenIdPrefix(absl::string_view token_id) {
+  return KeyBuilder(KeyType::kIdxTokenId).Str(token_id).Build();
+}
+std::optional<std::string> UserOfIdxTokenId(absl::string_view key) {
+  KeyReader r(key);
+  if (r.Type() != KeyType::kIdxTokenId || !r.Str()) return std::nullopt;
+  return r.Str();
+}
+
+std::string Event(uint64_t revision, uint32_t index) {
+  return KeyBuilder(KeyType::kEvent).U64(revision).U32(index).Build();
+}
+std::string EventsFrom(uint64_t revision) {
+  return KeyBuilder(KeyType::kEvent).U64(revision).Build();
+}
+std::string EventPrefix() { return KeyBuilder(KeyType::kEvent).Build(); }
+
+std::string Timer(absl::Time due, uint64_t revision, uint32_t index) {
+  return KeyBuilder(KeyType::kTimer)
+      .I64(absl::ToUnixMicros(due))
+      .U64(revision)
+      .U32(index)
+      .Build();
+}
+std::string TimerPrefix() { return KeyBuilder(KeyType::kTimer).Build(); }
+std::optional<absl::Time> TimerDue(absl::string_view key) {
+  KeyReader r(key);
+  if (r.Type() != KeyType::kTimer) return std::nullopt;
+  auto micros = r.I64();
+  if (!micros) return std::nullopt;
+  return absl::FromUnixMicros(*micros);
+}
+
+}  // namespace keys
+}  // namespace mops::storage

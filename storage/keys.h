@@ -1,0 +1,114 @@
+// Every key of the store is built here, and nowhere else.
+//
+// A key is a one-byte type prefix followed by parts. Integers are big-endian
+// and fixed-width; strings are escaped (0x00 -> 0x00 0xFF) and end with
+// 0x00 0x01. Both keep byte order equal to logical order, and no string part
+// is a prefix of another, so prefix scans return exactly one parent's rows in
+// order.
+#ifndef MOPS_STORAGE_KEYS_H_
+#define MOPS_STORAGE_KEYS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace mops::storage {
+
+enum class KeyType : uint8_t {
+  // meta column family
+  kMetaFormatVersion = 0x01,
+  kMetaLastRevision = 0x02,
+  kMetaBootstrapped = 0x03,
+  // records column family
+  kUser = 0x10,
+  kTeam = 0x11,
+  kMembership = 0x12,  // team, user
+  kToken = 0x13,       // user, token id
+  kActAsGrant = 0x14,  // bot, user ("-" = any)
+  kRequest = 0x15,     // principal, method, request id
+  // index column family (key-only rows)
+  kIdxUserTeams = 0x80,  // user, team: the teams of a user
+  kIdxTokenId = 0x81,    // token id, user: find a token's owner
+  // events and timers column families
+  kEvent = 0xE0,  // revision, index
+  kTimer = 0xE1,  // due micros, revision, index
+};
+
+class KeyBuilder {
+ public:
+  explicit KeyBuilder(KeyType type);
+  KeyBuilder& U64(uint64_t v);
+  KeyBuilder& U32(uint32_t v);
+  // Signed values are stored with the sign bit flipped so they sort right.
+  KeyBuilder& I64(int64_t v);
+  KeyBuilder& Str(absl::string_view s);
+  const std::string& key() const { return key_; }
+  std::string Build() { return std::move(key_); }
+
+ private:
+  std::string key_;
+};
+
+// Reads parts back in the order they were built. Each getter returns nullopt
+// on malformed input.
+class KeyReader {
+ public:
+  explicit KeyReader(absl::string_view key) : rest_(key) {}
+  std::optional<KeyType> Type();
+  std::optional<uint64_t> U64();
+  std::optional<uint32_t> U32();
+  std::optional<int64_t> I64();
+  std::optional<std::string> Str();
+  bool done() const { return rest_.empty(); }
+
+ private:
+  absl::string_view rest_;
+};
+
+// The smallest key greater than every key starting with `prefix`
+// (an exclusive upper bound for a prefix scan).
+std::string PrefixEnd(absl::string_view prefix);
+
+namespace keys {
+
+std::string MetaFormatVersion();
+std::string MetaLastRevision();
+std::string MetaBootstrapped();
+
+std::string User(absl::string_view user);
+std::string UserPrefix();
+std::string Team(absl::string_view team);
+std::string TeamPrefix();
+std::string Membership(absl::string_view team, absl::string_view user);
+std::string MembershipPrefix(absl::string_view team);
+std::string Token(absl::string_view user, absl::string_view token_id);
+std::string TokenPrefix(absl::string_view user);
+std::string ActAsGrant(absl::string_view bot, absl::string_view user);
+std::string ActAsGrantPrefix(absl::string_view bot);
+std::string Request(absl::string_view principal, absl::string_view method,
+                    absl::string_view request_id);
+
+std::string IdxUserTeam(absl::string_view user, absl::string_view team);
+std::string IdxUserTeamPrefix(absl::string_view user);
+// Returns the team of an IdxUserTeam key.
+std::optional<std::string> TeamOfIdxUserTeam(absl::string_view key);
+std::string IdxTokenId(absl::string_view token_id, absl::string_view user);
+std::string IdxTokenIdPrefix(absl::string_view token_id);
+std::optional<std::string> UserOfIdxTokenId(absl::string_view key);
+
+std::string Event(uint64_t revision, uint32_t index);
+std::string EventsFrom(uint64_t revision);
+std::string EventPrefix();
+
+std::string Timer(absl::Time due, uint64_t revision, uint32_t index);
+std::string TimerPrefix();
+// The due time of a Timer key.
+std::optional<absl::Time> TimerDue(absl::string_view key);
+
+}  // namespace keys
+}  // namespace mops::storage
+
+#endif  // MOPS_STORAGE_KEYS_H_

@@ -1,0 +1,432 @@
+#include "storage/engine.h"
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/keys.h"
+#include "tests/testing/temp_dir.h"
+
+namespace mops::storage {
+namespace {
+
+using mops::internal::v1::TimerRecord;
+using ::testing::HasSubstr;
+
+const absl::Time kStart = absl::FromUnixSeconds(1795000000);
+
+class EngineTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Engine> OpenEngine(bool start = true) {
+    EngineOptions options;
+    options.path = dir_.Sub("db");
+    options.clock = &clock_;
+    auto engine = Engine::Open(options);
+    EXPECT_TRUE(engine.ok()) << engine.status();
+    if (!engine.ok()) return nullptr;
+    (*engine)->RegisterTimerHandler("test.fire",
+                                    [](Txn& txn, const TimerRecord& timer) {
+                                      mops::v1::Event e;
+                                      e.set_type("test.fired");
+                                      e.set_subject(timer.target());
+                                      txn.Emit(e);
+                                      return absl::OkStatus();
+                                    });
+    (*engine)->RegisterTimerHandler(
+        "test.flaky", [this](Txn& txn, const TimerRecord& timer) {
+          if (flaky_failures_left_-- > 0) {
+            txn.Put(Cf::kRecords, "written-by-failing-handler", "x");
+            return absl::UnavailableError("not yet");
+          }
+          mops::v1::Event e;
+          e.set_type("test.fired");
+          e.set_subject(timer.target());
+          txn.Emit(e);
+          return absl::OkStatus();
+        });
+    if (start) (*engine)->Start();
+    return std::move(*engine);
+  }
+
+  static Engine::Command PutCommand(std::string key, std::string value) {
+    return [key, value](Txn& txn) {
+      txn.Put(Cf::kRecords, key, value);
+      mops::v1::Event e;
+      e.set_type("test.put");
+      e.set_subject(key);
+      txn.Emit(e);
+      return absl::OkStatus();
+    };
+  }
+
+  static std::optional<std::string> Read(const Reader& reader,
+                                         const std::string& key) {
+    auto v = reader.Get(Cf::kRecords, key);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? *v : std::nullopt;
+  }
+
+  // Waits (bounded) until the feed holds an event of `type` for `subject`.
+  static bool WaitForEvent(Engine& engine, const std::string& type,
+                           const std::string& subject) {
+    for (int i = 0; i < 500; ++i) {
+      engine.WakeTimers();
+      auto events = engine.ReadEvents(0, 100000);
+      if (events.ok()) {
+        for (const auto& e : *events) {
+          if (e.type() == type && e.subject() == subject) return true;
+        }
+      }
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return false;
+  }
+
+  static bool HasEvent(Engine& engine, const std::string& type,
+                       const std::string& subject) {
+    auto events = engine.ReadEvents(0, 100000);
+    for (const auto& e : *events) {
+      if (e.type() == type && e.subject() == subject) return true;
+    }
+    return false;
+  }
+
+  mops::testing::TempDir dir_;
+  FakeClock clock_{kStart};
+  std::atomic<int> flaky_failures_left_{0};
+};
+
+TEST_F(EngineTest, AcknowledgedWritesSurviveReopen) {
+  {
+    auto engine = OpenEngine();
+    ASSERT_TRUE(engine->Execute(PutCommand("k1", "v1")).ok());
+    EXPECT_EQ(Read(*engine, "k1"), "v1");
+    EXPECT_EQ(engine->committed_revision(), 1u);
+  }
+  auto engine = OpenEngine();
+  EXPECT_EQ(Read(*engine, "k1"), "v1");
+  EXPECT_EQ(engine->committed_revision(), 1u);
+}
+
+TEST_F(EngineTest, QueuedCommandsCommitAsOneBatchAndFailuresRollBack) {
+  auto engine = OpenEngine(/*start=*/false);
+  std::vector<absl::Status> results(4);
+  std::atomic<int> done{0};
+  auto record = [&](int i) {
+    return [&, i](absl::Status s) {
+      results[i] = s;
+      ++done;
+    };
+  };
+  engine->Submit(PutCommand("a", "1"), record(0));
+  engine->Submit(
+      [](Txn& txn) {
+        txn.Put(Cf::kRecords, "b", "2");
+        mops::v1::Event e;
+        e.set_type("test.put");
+        txn.Emit(e);
+        return absl::FailedPreconditionError("b refuses");
+      },
+      record(1));
+  // Reads inside a batch see the earlier commands' writes, not the rolled
+  // back ones.
+  engine->Submit(
+      [](Txn& txn) -> absl::Status {
+        auto a = txn.Get(Cf::kRecords, "a");
+        auto b = txn.Get(Cf::kRecords, "b");
+        if (!a.ok() || !*a || **a != "1") return absl::InternalError("no a");
+        if (!b.ok() || *b) return absl::InternalError("b leaked");
+        txn.Put(Cf::kRecords, "c", "3");
+        return absl::OkStatus();
+      },
+      record(2));
+  engine->Submit(PutCommand("d", "4"), record(3));
+  engine->Start();
+  while (done < 4) absl::SleepFor(absl::Milliseconds(1));
+
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(results[1].code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(results[2].ok()) << results[2];
+  EXPECT_TRUE(results[3].ok());
+  EXPECT_EQ(Read(*engine, "a"), "1");
+  EXPECT_EQ(Read(*engine, "b"), std::nullopt);
+  EXPECT_EQ(Read(*engine, "c"), "3");
+  EXPECT_EQ(Read(*engine, "d"), "4");
+
+  EngineStats stats = engine->stats();
+  EXPECT_EQ(stats.batches, 1u);
+  EXPECT_EQ(stats.largest_batch, 4u);
+  // Three commands wrote: three revisions, the failed one took none.
+  EXPECT_EQ(engine->committed_revision(), 3u);
+  auto events = engine->ReadEvents(0, 100);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].subject(), "a");
+  EXPECT_EQ((*events)[0].revision(), 1u);
+  EXPECT_EQ((*events)[1].subject(), "d");
+  EXPECT_EQ((*events)[1].revision(), 3u);
+}
+
+TEST_F(EngineTest, CommandWithoutWritesTakesNoRevision) {
+  auto engine = OpenEngine();
+  ASSERT_TRUE(engine->Execute([](Txn&) { return absl::OkStatus(); }).ok());
+  EXPECT_EQ(engine->committed_revision(), 0u);
+  EXPECT_EQ(engine->stats().batches, 0u);
+}
+
+TEST_F(EngineTest, ConcurrentWritersGetGapFreeRevisions) {
+  auto engine = OpenEngine();
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 200;
+  std::atomic<int> ok_count{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string key = absl::StrCat("t", t, "-", i);
+        bool fail = i % 7 == 3;
+        absl::Status s = engine->Execute([key, fail](Txn& txn) {
+          txn.Put(Cf::kRecords, key, "v");
+          mops::v1::Event e;
+          e.set_type("test.put");
+          e.set_subject(key);
+          txn.Emit(e);
+          txn.Emit(e);  // two events under one revision
+          return fail ? absl::AbortedError("planned") : absl::OkStatus();
+        });
+        if (s.ok()) ++ok_count;
+        EXPECT_EQ(s.ok(), !fail);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  EXPECT_EQ(engine->committed_revision(), static_cast<uint64_t>(ok_count));
+  auto events = engine->ReadEvents(0, 1000000);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u * ok_count);
+  std::set<std::string> subjects;
+  for (size_t i = 0; i < events->size(); ++i) {
+    EXPECT_EQ((*events)[i].revision(), i / 2 + 1);
+    EXPECT_EQ((*events)[i].index(), i % 2);
+    subjects.insert((*events)[i].subject());
+  }
+  EXPECT_EQ(subjects.size(), static_cast<size_t>(ok_count));
+  // Group commit: fewer synced writes than commands.
+  EXPECT_LT(engine->stats().batches, static_cast<uint64_t>(ok_count));
+
+  // Reading from the middle of the feed.
+  auto tail = engine->ReadEvents(10, 3);
+  ASSERT_TRUE(tail.ok());
+  ASSERT_EQ(tail->size(), 3u);
+  EXPECT_EQ((*tail)[0].revision(), 11u);
+  EXPECT_EQ((*tail)[0].index(), 0u);
+  EXPECT_EQ((*tail)[2].revision(), 12u);
+}
+
+TEST_F(EngineTest, CloseRunsQueuedCommandsAndRefusesLaterOnes) {
+  auto engine = OpenEngine();
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 100; ++i) {
+    engine->Submit(PutCommand(absl::StrCat("k", i), "v"), [&](absl::Status s) {
+      if (s.ok()) ++ok;
+    });
+  }
+  engine->Close();
+  EXPECT_EQ(ok, 100);
+  absl::Status late;
+  engine->Submit(PutCommand("late", "v"), [&](absl::Status s) { late = s; });
+  EXPECT_EQ(late.code(), absl::StatusCode::kUnavailable);
+  engine.reset();
+  engine = OpenEngine();
+  EXPECT_EQ(Read(*engine, "k99"), "v");
+  EXPECT_EQ(engine->committed_revision(), 100u);
+}
+
+TEST_F(EngineTest, TimerFiresOnlyWhenDue) {
+  auto engine = OpenEngine();
+  std::string timer_key;
+  ASSERT_TRUE(engine
+                  ->Execute([&](Txn& txn) {
+                    TimerRecord t;
+                    t.set_kind("test.fire");
+                    t.set_target("job-1");
+                    timer_key = txn.SetTimer(txn.Now() + absl::Hours(1), t);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  clock_.Advance(absl::Minutes(59));
+  engine->WakeTimers();
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_FALSE(HasEvent(*engine, "test.fired", "job-1"));
+
+  clock_.Advance(absl::Minutes(2));
+  EXPECT_TRUE(WaitForEvent(*engine, "test.fired", "job-1"));
+  // The timer's row is gone: it fires once.
+  auto row = engine->Get(Cf::kTimers, timer_key);
+  ASSERT_TRUE(row.ok());
+  EXPECT_FALSE(row->has_value());
+  EXPECT_EQ(engine->stats().timers_fired, 1u);
+}
+
+TEST_F(EngineTest, TimersSurviveRestart) {
+  {
+    auto engine = OpenEngine();
+    ASSERT_TRUE(engine
+                    ->Execute([&](Txn& txn) {
+                      TimerRecord t;
+                      t.set_kind("test.fire");
+                      t.set_target("after-restart");
+                      txn.SetTimer(txn.Now() + absl::Hours(24), t);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
+  clock_.Advance(absl::Hours(25));
+  auto engine = OpenEngine();
+  EXPECT_TRUE(WaitForEvent(*engine, "test.fired", "after-restart"));
+}
+
+TEST_F(EngineTest, CancelledTimerDoesNotFire) {
+  auto engine = OpenEngine();
+  ASSERT_TRUE(engine
+                  ->Execute([&](Txn& txn) {
+                    TimerRecord t;
+                    t.set_kind("test.fire");
+                    t.set_target("cancelled");
+                    std::string key =
+                        txn.SetTimer(txn.Now() + absl::Minutes(5), t);
+                    txn.CancelTimer(key);
+                    t.set_target("kept");
+                    txn.SetTimer(txn.Now() + absl::Minutes(6), t);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  clock_.Advance(absl::Minutes(10));
+  EXPECT_TRUE(WaitForEvent(*engine, "test.fired", "kept"));
+  EXPECT_FALSE(HasEvent(*engine, "test.fired", "cancelled"));
+}
+
+TEST_F(EngineTest, FailingTimerIsRolledBackAndRetriedLater) {
+  flaky_failures_left_ = 1;
+  auto engine = OpenEngine();
+  ASSERT_TRUE(engine
+                  ->Execute([&](Txn& txn) {
+                    TimerRecord t;
+                    t.set_kind("test.flaky");
+                    t.set_target("flaky");
+                    txn.SetTimer(txn.Now() + absl::Minutes(1), t);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  clock_.Advance(absl::Minutes(2));
+  // The first run fails; wait until it has been rescheduled.
+  for (int i = 0; i < 500 && flaky_failures_left_ > 0; ++i) {
+    engine->WakeTimers();
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(flaky_failures_left_, 0);
+  absl::SleepFor(absl::Milliseconds(50));  // let the failed batch commit
+  EXPECT_EQ(Read(*engine, "written-by-failing-handler"), std::nullopt);
+  EXPECT_FALSE(HasEvent(*engine, "test.fired", "flaky"));
+  clock_.Advance(absl::Minutes(2));  // past the one-minute retry
+  EXPECT_TRUE(WaitForEvent(*engine, "test.fired", "flaky"));
+}
+
+// Rewrites the stored format version with a raw RocksDB handle.
+void SetStoredFormatVersion(const std::string& path, const std::string& v) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (auto name : kCfNames)
+    cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(
+      rocksdb::DB::Open(rocksdb::DBOptions(), path, cfs, &handles, &db).ok());
+  ASSERT_TRUE(
+      db->Put(rocksdb::WriteOptions(), handles[0], keys::MetaFormatVersion(), v)
+          .ok());
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+}
+
+std::map<std::string, std::pair<uintmax_t, std::filesystem::file_time_type>>
+Snapshot(const std::string& path) {
+  std::map<std::string, std::pair<uintmax_t, std::filesystem::file_time_type>>
+      out;
+  for (const auto& e : std::filesystem::directory_iterator(path)) {
+    out[e.path().filename()] = {e.file_size(), e.last_write_time()};
+  }
+  return out;
+}
+
+TEST_F(EngineTest, UnknownFormatVersionFailsAndTouchesNothing) {
+  {
+    auto engine = OpenEngine();
+    ASSERT_TRUE(engine->Execute(PutCommand("k", "v")).ok());
+  }
+  SetStoredFormatVersion(dir_.Sub("db"), "99");
+  auto before = Snapshot(dir_.Sub("db"));
+
+  EngineOptions options;
+  options.path = dir_.Sub("db");
+  options.clock = &clock_;
+  auto engine = Engine::Open(options);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_EQ(engine.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(engine.status().message(), HasSubstr("format version \"99\""));
+  EXPECT_THAT(engine.status().message(), HasSubstr("only version 1"));
+  EXPECT_EQ(Snapshot(dir_.Sub("db")), before);
+
+  // Put the version back: the data is intact.
+  SetStoredFormatVersion(dir_.Sub("db"), "1");
+  auto reopened = OpenEngine();
+  EXPECT_EQ(Read(*reopened, "k"), "v");
+}
+
+TEST_F(EngineTest, RefusesAFolderThatHoldsSomethingElse) {
+  std::filesystem::create_directories(dir_.Sub("db"));
+  std::FILE* f = std::fopen(dir_.Sub("db/notes.txt").c_str(), "w");
+  std::fclose(f);
+  EngineOptions options;
+  options.path = dir_.Sub("db");
+  auto engine = Engine::Open(options);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_EQ(engine.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(engine.status().message(), HasSubstr("not empty"));
+}
+
+TEST_F(EngineTest, CheckpointIsAConsistentCopy) {
+  auto engine = OpenEngine();
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(engine->Execute(PutCommand(absl::StrCat("k", i), "v")).ok());
+  }
+  auto revision = engine->Checkpoint(dir_.Sub("backup"));
+  ASSERT_TRUE(revision.ok()) << revision.status();
+  EXPECT_EQ(*revision, 20u);
+  ASSERT_TRUE(engine->Execute(PutCommand("after-backup", "v")).ok());
+
+  auto again = engine->Checkpoint(dir_.Sub("backup"));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  auto relative = engine->Checkpoint("relative/dir");
+  EXPECT_EQ(relative.status().code(), absl::StatusCode::kInvalidArgument);
+  auto no_parent = engine->Checkpoint(dir_.Sub("missing/backup"));
+  EXPECT_EQ(no_parent.status().code(), absl::StatusCode::kFailedPrecondition);
+
+  EngineOptions options;
+  options.path = dir_.Sub("backup");
+  auto copy = Engine::Open(options);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  EXPECT_EQ((*copy)->committed_revision(), 20u);
+  EXPECT_EQ(Read(**copy, "k19"), "v");
+  EXPECT_EQ(Read(**copy, "after-backup"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace mops::storage

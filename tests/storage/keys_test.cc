@@ -1,0 +1,101 @@
+#include "storage/keys.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace mops::storage {
+namespace {
+
+TEST(KeysTest, UnsignedIntegersSortNumerically) {
+  std::vector<uint64_t> values = {
+      0, 1, 255, 256, 65535, 1ull << 32, (1ull << 63) + 5, ~0ull};
+  std::vector<std::string> encoded;
+  for (uint64_t v : values) {
+    encoded.push_back(KeyBuilder(KeyType::kEvent).U64(v).Build());
+  }
+  EXPECT_TRUE(std::is_sorted(encoded.begin(), encoded.end()));
+}
+
+TEST(KeysTest, SignedIntegersSortNumerically) {
+  std::vector<int64_t> values = {INT64_MIN, -1000000, -1,       0,
+                                 1,         1000000,  INT64_MAX};
+  std::vector<std::string> encoded;
+  for (int64_t v : values) {
+    encoded.push_back(KeyBuilder(KeyType::kTimer).I64(v).Build());
+  }
+  EXPECT_TRUE(std::is_sorted(encoded.begin(), encoded.end()));
+  KeyReader r(encoded[1]);
+  ASSERT_EQ(r.Type(), KeyType::kTimer);
+  EXPECT_EQ(r.I64(), -1000000);
+}
+
+TEST(KeysTest, StringsSortLikeTheirValuesAndAreNotPrefixesOfEachOther) {
+  std::vector<std::string> values = {"",   "a", std::string("a\0", 2),  "a-b",
+                                     "ab", "b", std::string("b\0c", 3), "ba"};
+  std::vector<std::string> sorted_values = values;
+  std::sort(sorted_values.begin(), sorted_values.end());
+  std::vector<std::string> encoded;
+  for (const auto& v : sorted_values) {
+    encoded.push_back(KeyBuilder(KeyType::kUser).Str(v).Str("x").Build());
+  }
+  EXPECT_TRUE(std::is_sorted(encoded.begin(), encoded.end()));
+  // The rows of parent "a" never include those of parent "ab".
+  std::string prefix_a = keys::MembershipPrefix("a");
+  EXPECT_EQ(keys::Membership("a", "z").rfind(prefix_a, 0), 0u);
+  EXPECT_NE(keys::Membership("ab", "z").rfind(prefix_a, 0), 0u);
+}
+
+TEST(KeysTest, ReaderReturnsPartsInOrder) {
+  std::string key = KeyBuilder(KeyType::kToken)
+                        .Str(std::string("u\0ser", 5))
+                        .U32(7)
+                        .U64(42)
+                        .Str("tok")
+                        .Build();
+  KeyReader r(key);
+  EXPECT_EQ(r.Type(), KeyType::kToken);
+  EXPECT_EQ(r.Str(), std::string("u\0ser", 5));
+  EXPECT_EQ(r.U32(), 7u);
+  EXPECT_EQ(r.U64(), 42u);
+  EXPECT_EQ(r.Str(), "tok");
+  EXPECT_TRUE(r.done());
+  EXPECT_EQ(r.U64(), std::nullopt);
+}
+
+TEST(KeysTest, IndexKeysDecode) {
+  EXPECT_EQ(keys::TeamOfIdxUserTeam(keys::IdxUserTeam("ann", "finance")),
+            "finance");
+  EXPECT_EQ(keys::UserOfIdxTokenId(keys::IdxTokenId("t1", "bob")), "bob");
+  EXPECT_EQ(keys::TeamOfIdxUserTeam(keys::User("ann")), std::nullopt);
+}
+
+TEST(KeysTest, TimersSortByDueTime) {
+  absl::Time t = absl::FromUnixSeconds(1700000000);
+  std::string early = keys::Timer(t, 9, 9);
+  std::string late = keys::Timer(t + absl::Microseconds(1), 1, 0);
+  EXPECT_LT(early, late);
+  EXPECT_EQ(keys::TimerDue(late), t + absl::Microseconds(1));
+  // Before 1970 still sorts first.
+  EXPECT_LT(keys::Timer(absl::FromUnixSeconds(-5), 1, 0), early);
+}
+
+TEST(KeysTest, EventsSortByRevisionThenIndex) {
+  EXPECT_LT(keys::Event(1, 5), keys::Event(2, 0));
+  EXPECT_LT(keys::Event(2, 0), keys::Event(2, 1));
+  EXPECT_LT(keys::EventsFrom(2), keys::Event(2, 0));
+  EXPECT_GT(keys::EventsFrom(2), keys::Event(1, 0xFFFFFFFF));
+}
+
+TEST(KeysTest, PrefixEndBoundsThePrefix) {
+  EXPECT_EQ(PrefixEnd("ab"), "ac");
+  EXPECT_EQ(PrefixEnd(std::string("a\xFF", 2)), "b");
+  EXPECT_EQ(PrefixEnd(std::string("\xFF\xFF", 2)), "");
+  std::string p = keys::MembershipPrefix("t");
+  EXPECT_LT(keys::Membership("t", "zzzz"), PrefixEnd(p));
+}
+
+}  // namespace
+}  // namespace mops::storage
