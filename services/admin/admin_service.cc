@@ -1,0 +1,103 @@
+#include "services/admin/admin_service.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/pagination.h"
+#include "storage/log.h"
+
+namespace mops::services::admin {
+namespace {
+
+absl::Status RequireAdmin(const Principal& p, absl::string_view action) {
+  if (p.admin) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "only admins may ", action, "; users/", p.user_id, " is not an admin"));
+}
+
+uint64_t FolderSize(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file(ec)) total += e.file_size(ec);
+  }
+  return total;
+}
+
+}  // namespace
+
+AdminService::~AdminService() {
+  absl::MutexLock lock(&mu_);
+  for (auto& t : workers_) t.join();
+}
+
+grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* ctx,
+                                               const v1::BackupRequest* req,
+                                               v1::BackupResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  absl::StatusOr<Principal> p = auth_->Authenticate(*ctx);
+  absl::Status s = p.status();
+  if (s.ok()) s = RequireAdmin(*p, "make backups");
+  if (s.ok() && req->destination().empty()) {
+    s = absl::InvalidArgumentError(
+        "destination is required: an absolute path on the server's machine");
+  }
+  if (!s.ok()) {
+    reactor->Finish(FinishStatus("Backup", s));
+    return reactor;
+  }
+  absl::MutexLock lock(&mu_);
+  workers_.emplace_back([this, req, resp, reactor, user = p->user_id] {
+    absl::StatusOr<uint64_t> revision = engine_->Checkpoint(req->destination());
+    if (revision.ok()) {
+      resp->set_destination(req->destination());
+      resp->set_revision(*revision);
+      resp->set_size_bytes(FolderSize(req->destination()));
+      LogInfo("backup by users/", user, " written to ", req->destination(),
+              " at revision ", *revision);
+    }
+    reactor->Finish(FinishStatus("Backup", revision.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* EventService::ListEvents(
+    grpc::CallbackServerContext* ctx, const v1::ListEventsRequest* req,
+    v1::ListEventsResponse* resp) {
+  return RunRead(ctx, "ListEvents", *auth_, [&](const Principal& p) {
+    absl::Status s = RequireAdmin(p, "read the event feed");
+    if (!s.ok()) return s;
+    if (req->page_size() < 0) {
+      return absl::InvalidArgumentError("page_size must not be negative");
+    }
+    size_t limit =
+        req->page_size() == 0 ? 100 : std::min(req->page_size(), 1000);
+    // Read the head first: every event up to it is already readable.
+    resp->set_head_revision(engine_->committed_revision());
+    // One more than asked, to see whether the page would split a revision.
+    absl::StatusOr<std::vector<v1::Event>> events =
+        engine_->ReadEvents(req->after_revision(), limit + 1);
+    if (!events.ok()) return events.status();
+    if (events->size() > limit) {
+      const uint64_t split = (*events)[limit].revision();
+      size_t keep = limit;
+      while (keep > 0 && (*events)[keep - 1].revision() == split) --keep;
+      if (keep == 0) {
+        // The first revision alone exceeds the page: return it whole.
+        events = engine_->ReadEvents(req->after_revision(), 1000000);
+        if (!events.ok()) return events.status();
+        keep = 0;
+        while (keep < events->size() && (*events)[keep].revision() == split) {
+          ++keep;
+        }
+      }
+      events->resize(keep);
+    }
+    resp->set_next_after_revision(events->empty() ? req->after_revision()
+                                                  : events->back().revision());
+    for (auto& e : *events) *resp->add_events() = std::move(e);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace mops::services::admin

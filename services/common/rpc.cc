@@ -1,0 +1,54 @@
+#include "services/common/rpc.h"
+
+#include "services/common/grpc_status.h"
+#include "storage/log.h"
+
+namespace mops::services {
+
+grpc::Status FinishStatus(absl::string_view method, const absl::Status& s) {
+  if (!s.ok()) {
+    switch (s.code()) {
+      case absl::StatusCode::kInternal:
+      case absl::StatusCode::kDataLoss:
+      case absl::StatusCode::kUnknown:
+        LogError(method, " failed: ", s.ToString());
+        break;
+      default:
+        LogDebug(method, ": ", s.ToString());
+    }
+  }
+  return ToGrpcStatus(s);
+}
+
+grpc::ServerUnaryReactor* RunRead(grpc::CallbackServerContext* context,
+                                  absl::string_view method,
+                                  const Authenticator& auth,
+                                  const ReadFn& read) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Principal> principal = auth.Authenticate(*context);
+  absl::Status s = principal.ok() ? read(*principal) : principal.status();
+  reactor->Finish(FinishStatus(method, s));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RunWrite(
+    grpc::CallbackServerContext* context, absl::string_view method,
+    const Authenticator& auth, storage::Engine& engine, WriteFn write,
+    const std::function<absl::Status()>& validate) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Principal> principal = auth.Authenticate(*context);
+  absl::Status s = principal.status();
+  if (s.ok() && validate) s = validate();
+  if (!s.ok()) {
+    reactor->Finish(FinishStatus(method, s));
+    return reactor;
+  }
+  engine.Submit([write = std::move(write), p = *std::move(principal)](
+                    storage::Txn& txn) { return write(txn, p); },
+                [reactor, method = std::string(method)](absl::Status result) {
+                  reactor->Finish(FinishStatus(method, result));
+                });
+  return reactor;
+}
+
+}  // namespace mops::services

@@ -1,0 +1,49 @@
+// The shape of every handler (DESIGN.md section 7): authenticate, validate,
+// then either read and finish, or submit a command and finish from the
+// engine's completion, so no gRPC thread waits on a disk sync.
+#ifndef MOPS_SERVICES_COMMON_RPC_H_
+#define MOPS_SERVICES_COMMON_RPC_H_
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "services/common/principal.h"
+#include "storage/engine.h"
+
+namespace mops::services {
+
+// Turns a call's metadata into a Principal (or UNAUTHENTICATED /
+// PERMISSION_DENIED). Implemented by the identity service.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  virtual absl::StatusOr<Principal> Authenticate(
+      const grpc::CallbackServerContext& context) const = 0;
+};
+
+using ReadFn = std::function<absl::Status(const Principal&)>;
+using WriteFn = std::function<absl::Status(storage::Txn&, const Principal&)>;
+
+// Authenticates, runs `read` on this thread and finishes the call.
+grpc::ServerUnaryReactor* RunRead(grpc::CallbackServerContext* context,
+                                  absl::string_view method,
+                                  const Authenticator& auth,
+                                  const ReadFn& read);
+
+// Authenticates, then runs `write` as a command; the call finishes once the
+// command is durable (or failed). `validate` runs first on this thread, so
+// malformed requests never reach the apply thread.
+grpc::ServerUnaryReactor* RunWrite(
+    grpc::CallbackServerContext* context, absl::string_view method,
+    const Authenticator& auth, storage::Engine& engine, WriteFn write,
+    const std::function<absl::Status()>& validate = nullptr);
+
+// Logs a failed call (internal errors loudly) and maps its status.
+grpc::Status FinishStatus(absl::string_view method, const absl::Status& s);
+
+}  // namespace mops::services
+
+#endif  // MOPS_SERVICES_COMMON_RPC_H_

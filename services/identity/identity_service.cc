@@ -1,0 +1,234 @@
+#include "services/identity/identity_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "services/identity/identity.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::identity {
+namespace {
+
+// Sets *out from a StatusOr and returns its status.
+template <typename T>
+absl::Status Assign(absl::StatusOr<T> value, T* out) {
+  if (!value.ok()) return value.status();
+  *out = *std::move(value);
+  return absl::OkStatus();
+}
+
+absl::string_view Metadata(const grpc::CallbackServerContext& context,
+                           absl::string_view key) {
+  const auto& md = context.client_metadata();
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  if (it == md.end()) return {};
+  return absl::string_view(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+absl::StatusOr<Principal> TokenAuthenticator::Authenticate(
+    const grpc::CallbackServerContext& context) const {
+  absl::string_view header = Metadata(context, "authorization");
+  if (header.empty()) {
+    return absl::UnauthenticatedError(
+        "missing credentials: send metadata \"authorization: Bearer <token>\"");
+  }
+  constexpr absl::string_view kScheme = "bearer ";
+  if (header.size() <= kScheme.size() ||
+      !absl::EqualsIgnoreCase(header.substr(0, kScheme.size()), kScheme)) {
+    return absl::UnauthenticatedError(
+        "authorization metadata must be \"Bearer <token>\"");
+  }
+  absl::string_view token =
+      absl::StripAsciiWhitespace(header.substr(kScheme.size()));
+  return identity::Authenticate(*engine_, engine_->clock()->Now(), token,
+                                Metadata(context, "x-mops-on-behalf-of"));
+}
+
+void IdentityService::RegisterTimers(storage::Engine* engine) {
+  engine->RegisterTimerHandler(
+      kTokenExpireTimer,
+      [](storage::Txn& txn, const mops::internal::v1::TimerRecord& timer) {
+        return ExpireToken(txn, timer.target());
+      });
+}
+
+grpc::ServerUnaryReactor* IdentityService::WhoAmI(
+    grpc::CallbackServerContext* ctx, const v1::WhoAmIRequest*,
+    v1::WhoAmIResponse* resp) {
+  return RunRead(ctx, "WhoAmI", *auth_, [&](const Principal& p) {
+    return Assign(identity::WhoAmI(*engine_, p), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::GetTeam(
+    grpc::CallbackServerContext* ctx, const v1::GetTeamRequest* req,
+    v1::Team* resp) {
+  return RunRead(ctx, "GetTeam", *auth_, [&](const Principal&) {
+    return Assign(identity::GetTeam(*engine_, *req), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::ListTeams(
+    grpc::CallbackServerContext* ctx, const v1::ListTeamsRequest* req,
+    v1::ListTeamsResponse* resp) {
+  return RunRead(ctx, "ListTeams", *auth_, [&](const Principal&) {
+    return Assign(identity::ListTeams(*engine_, *req), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::CreateTeam(
+    grpc::CallbackServerContext* ctx, const v1::CreateTeamRequest* req,
+    v1::Team* resp) {
+  return RunWrite(
+      ctx, "CreateTeam", *auth_, *engine_,
+      [req, resp](storage::Txn& txn, const Principal& p) {
+        return Assign(identity::CreateTeam(txn, p, *req), resp);
+      },
+      [req] { return ValidateCreateTeam(*req); });
+}
+
+grpc::ServerUnaryReactor* IdentityService::UpdateTeam(
+    grpc::CallbackServerContext* ctx, const v1::UpdateTeamRequest* req,
+    v1::Team* resp) {
+  return RunWrite(ctx, "UpdateTeam", *auth_, *engine_,
+                  [req, resp](storage::Txn& txn, const Principal& p) {
+                    return Assign(identity::UpdateTeam(txn, p, *req), resp);
+                  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::AddTeamMember(
+    grpc::CallbackServerContext* ctx, const v1::AddTeamMemberRequest* req,
+    v1::Membership* resp) {
+  return RunWrite(ctx, "AddTeamMember", *auth_, *engine_,
+                  [req, resp](storage::Txn& txn, const Principal& p) {
+                    return Assign(identity::AddTeamMember(txn, p, *req), resp);
+                  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::RemoveTeamMember(
+    grpc::CallbackServerContext* ctx, const v1::RemoveTeamMemberRequest* req,
+    v1::RemoveTeamMemberResponse*) {
+  return RunWrite(ctx, "RemoveTeamMember", *auth_, *engine_,
+                  [req](storage::Txn& txn, const Principal& p) {
+                    return identity::RemoveTeamMember(txn, p, *req);
+                  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::SetMemberRole(
+    grpc::CallbackServerContext* ctx, const v1::SetMemberRoleRequest* req,
+    v1::Membership* resp) {
+  return RunWrite(ctx, "SetMemberRole", *auth_, *engine_,
+                  [req, resp](storage::Txn& txn, const Principal& p) {
+                    return Assign(identity::SetMemberRole(txn, p, *req), resp);
+                  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::ListTeamMembers(
+    grpc::CallbackServerContext* ctx, const v1::ListTeamMembersRequest* req,
+    v1::ListTeamMembersResponse* resp) {
+  return RunRead(ctx, "ListTeamMembers", *auth_, [&](const Principal&) {
+    return Assign(identity::ListTeamMembers(*engine_, *req), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::CreateUser(
+    grpc::CallbackServerContext* ctx, const v1::CreateUserRequest* req,
+    v1::User* resp) {
+  return RunWrite(
+      ctx, "CreateUser", *auth_, *engine_,
+      [req, resp](storage::Txn& txn, const Principal& p) {
+        return Assign(identity::CreateUser(txn, p, *req), resp);
+      },
+      [req] { return ValidateCreateUser(*req); });
+}
+
+grpc::ServerUnaryReactor* IdentityService::GetUser(
+    grpc::CallbackServerContext* ctx, const v1::GetUserRequest* req,
+    v1::User* resp) {
+  return RunRead(ctx, "GetUser", *auth_, [&](const Principal& p) {
+    return Assign(identity::GetUser(*engine_, p, *req), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::ListUsers(
+    grpc::CallbackServerContext* ctx, const v1::ListUsersRequest* req,
+    v1::ListUsersResponse* resp) {
+  return RunRead(ctx, "ListUsers", *auth_, [&](const Principal&) {
+    return Assign(identity::ListUsers(*engine_, *req), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::UpdateUser(
+    grpc::CallbackServerContext* ctx, const v1::UpdateUserRequest* req,
+    v1::User* resp) {
+  return RunWrite(ctx, "UpdateUser", *auth_, *engine_,
+                  [req, resp](storage::Txn& txn, const Principal& p) {
+                    return Assign(identity::UpdateUser(txn, p, *req), resp);
+                  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::DeactivateUser(
+    grpc::CallbackServerContext* ctx, const v1::DeactivateUserRequest* req,
+    v1::User* resp) {
+  return RunWrite(ctx, "DeactivateUser", *auth_, *engine_,
+                  [req, resp](storage::Txn& txn, const Principal& p) {
+                    return Assign(identity::DeactivateUser(txn, p, *req), resp);
+                  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::CreateToken(
+    grpc::CallbackServerContext* ctx, const v1::CreateTokenRequest* req,
+    v1::CreateTokenResponse* resp) {
+  return RunWrite(ctx, "CreateToken", *auth_, *engine_,
+                  [req, resp](storage::Txn& txn, const Principal& p) {
+                    return Assign(identity::CreateToken(txn, p, *req), resp);
+                  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::ListTokens(
+    grpc::CallbackServerContext* ctx, const v1::ListTokensRequest* req,
+    v1::ListTokensResponse* resp) {
+  return RunRead(ctx, "ListTokens", *auth_, [&](const Principal& p) {
+    return Assign(
+        identity::ListTokens(*engine_, p, engine_->clock()->Now(), *req), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::RevokeToken(
+    grpc::CallbackServerContext* ctx, const v1::RevokeTokenRequest* req,
+    v1::Token* resp) {
+  return RunWrite(ctx, "RevokeToken", *auth_, *engine_,
+                  [req, resp](storage::Txn& txn, const Principal& p) {
+                    return Assign(identity::RevokeToken(txn, p, *req), resp);
+                  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::CreateActAsGrant(
+    grpc::CallbackServerContext* ctx, const v1::CreateActAsGrantRequest* req,
+    v1::ActAsGrant* resp) {
+  return RunWrite(ctx, "CreateActAsGrant", *auth_, *engine_,
+                  [req, resp](storage::Txn& txn, const Principal& p) {
+                    return Assign(identity::CreateActAsGrant(txn, p, *req),
+                                  resp);
+                  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::ListActAsGrants(
+    grpc::CallbackServerContext* ctx, const v1::ListActAsGrantsRequest* req,
+    v1::ListActAsGrantsResponse* resp) {
+  return RunRead(ctx, "ListActAsGrants", *auth_, [&](const Principal& p) {
+    return Assign(identity::ListActAsGrants(*engine_, p, *req), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* IdentityService::DeleteActAsGrant(
+    grpc::CallbackServerContext* ctx, const v1::DeleteActAsGrantRequest* req,
+    v1::DeleteActAsGrantResponse*) {
+  return RunWrite(ctx, "DeleteActAsGrant", *auth_, *engine_,
+                  [req](storage::Txn& txn, const Principal& p) {
+                    return identity::DeleteActAsGrant(txn, p, *req);
+                  });
+}
+
+}  // namespace mops::services::identity

@@ -1,0 +1,80 @@
+// mopsd: the mops work server.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "CLI/CLI.hpp"
+#include "services/server/server.h"
+#include "storage/log.h"
+
+int main(int argc, char** argv) {
+  mops::services::ServerOptions options;
+  options.data_dir = "mops-data";
+  std::string log_level = "info";
+  std::string port_file;
+
+  CLI::App app{
+      "mopsd: the mops work server (gRPC). Keeps workflows, tasks, approvals "
+      "and OLAs for Marketing Operations in RocksDB.\n"
+      "On first start with an empty data folder it creates the user 'admin' "
+      "and writes its token to DATA_DIR/admin.token (mode 0600).",
+      "mopsd"};
+  app.add_option("--listen", options.listen,
+                 "Address to serve on, HOST:PORT; port 0 picks a free port")
+      ->default_val(mops::services::kDefaultListen);
+  app.add_option("--data-dir", options.data_dir,
+                 "Data folder (RocksDB); created when missing. A backup made "
+                 "by 'mops admin backup' is a valid data folder")
+      ->default_val("mops-data");
+  app.add_option("--tls-cert", options.tls_cert_file,
+                 "PEM certificate chain; with --tls-key the server speaks TLS "
+                 "only")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", options.tls_key_file,
+                 "PEM private key for --tls-cert")
+      ->check(CLI::ExistingFile);
+  app.add_option("--log-level", log_level,
+                 "Least severe level logged to stderr: debug, info, warn, "
+                 "error")
+      ->default_val("info");
+  app.add_option("--port-file", port_file,
+                 "After starting, write the bound HOST:PORT to this file "
+                 "(useful with port 0)");
+  CLI11_PARSE(app, argc, argv);
+
+  auto level = mops::ParseLogLevel(log_level);
+  if (!level.ok()) {
+    std::fprintf(stderr, "mopsd: %s\n",
+                 std::string(level.status().message()).c_str());
+    return 2;
+  }
+  mops::SetLogLevel(*level);
+
+  // Signals are taken by sigwait below, never by an arbitrary thread: block
+  // them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = mops::services::MopsServer::Start(options);
+  if (!server.ok()) {
+    mops::LogError("cannot start: ", server.status().message());
+    return 1;
+  }
+  if (!port_file.empty()) {
+    std::string tmp = port_file + ".tmp";
+    std::ofstream(tmp) << (*server)->address() << "\n";
+    std::rename(tmp.c_str(), port_file.c_str());
+  }
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  mops::LogInfo("received ", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  (*server)->Shutdown();
+  mops::LogInfo("stopped");
+  return 0;
+}

@@ -1,0 +1,185 @@
+#include "services/server/server.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "services/admin/admin_service.h"
+#include "services/identity/identity.h"
+#include "services/identity/identity_service.h"
+#include "storage/log.h"
+#include "storage/status_macros.h"
+
+namespace mops::services {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": cannot read ", path, ": ", std::strerror(errno)));
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Writes `content` to `path` with mode 0600, durably: temp file, fsync,
+// rename, fsync of the folder.
+absl::Status WritePrivateFile(const std::string& path,
+                              const std::string& content) {
+  const std::string tmp = path + ".tmp";
+  ::unlink(tmp.c_str());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", tmp, ": ", std::strerror(errno)));
+  }
+  bool ok = ::fchmod(fd, 0600) == 0 &&
+            ::write(fd, content.data(), content.size()) ==
+                static_cast<ssize_t>(content.size()) &&
+            ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  std::string dir = path.substr(0, path.find_last_of('/'));
+  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
+    const ServerOptions& options) {
+  if (options.data_dir.empty()) {
+    return absl::InvalidArgumentError("--data-dir is required");
+  }
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key must be given together");
+  }
+  std::vector<std::string> host_port = absl::StrSplit(options.listen, ':');
+  if (host_port.size() < 2 || host_port.back().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen: \"", options.listen, "\" is not HOST:PORT"));
+  }
+  std::shared_ptr<grpc::ServerCredentials> creds =
+      grpc::InsecureServerCredentials();
+  if (!options.tls_cert_file.empty()) {
+    ASSIGN_OR_RETURN(std::string cert,
+                     ReadFile(options.tls_cert_file, "--tls-cert"));
+    ASSIGN_OR_RETURN(std::string key,
+                     ReadFile(options.tls_key_file, "--tls-key"));
+    grpc::SslServerCredentialsOptions ssl;
+    ssl.pem_key_cert_pairs.push_back({key, cert});
+    creds = grpc::SslServerCredentials(ssl);
+  }
+
+  auto server = std::unique_ptr<MopsServer>(new MopsServer());
+  server->options_ = options;
+  storage::EngineOptions engine_options;
+  engine_options.path = options.data_dir;
+  engine_options.clock = options.clock;
+  ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
+  identity::IdentityService::RegisterTimers(server->engine_.get());
+  server->engine_->Start();
+  RETURN_IF_ERROR(server->Bootstrap());
+
+  server->auth_ =
+      std::make_unique<identity::TokenAuthenticator>(server->engine_.get());
+  server->identity_ = std::make_unique<identity::IdentityService>(
+      server->engine_.get(), server->auth_.get());
+  server->admin_ = std::make_unique<admin::AdminService>(server->engine_.get(),
+                                                         server->auth_.get());
+  server->events_ = std::make_unique<admin::EventService>(server->engine_.get(),
+                                                          server->auth_.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, creds, &port);
+  builder.RegisterService(server->identity_.get());
+  builder.RegisterService(server->admin_.get());
+  builder.RegisterService(server->events_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || port == 0) {
+    server->engine_->Close();
+    return absl::UnavailableError(
+        absl::StrCat("--listen: cannot listen on ", options.listen,
+                     " (address in use or not local?)"));
+  }
+  host_port.back() = absl::StrCat(port);
+  server->address_ = absl::StrJoin(host_port, ":");
+  server->server_->GetHealthCheckService()->SetServingStatus(true);
+  LogInfo("mopsd listening on ", server->address_,
+          options.tls_cert_file.empty() ? " (plaintext)" : " (TLS)",
+          "; data folder ", options.data_dir, " at revision ",
+          server->engine_->committed_revision());
+  return server;
+}
+
+absl::Status MopsServer::Bootstrap() {
+  ASSIGN_OR_RETURN(bool done, identity::IsBootstrapped(*engine_));
+  if (done) return absl::OkStatus();
+  // The token file is written before the commit: if we die in between, the
+  // next start bootstraps again and overwrites it, so a committed admin
+  // token is never lost.
+  identity::TokenCredential cred = identity::TokenCredential::Generate();
+  RETURN_IF_ERROR(WritePrivateFile(admin_token_path(), cred.Bearer() + "\n"));
+  RETURN_IF_ERROR(engine_->Execute([&](storage::Txn& txn) {
+    return identity::Bootstrap(txn, cred).status();
+  }));
+  LogInfo(
+      "new data folder: created user admin and teams marketing, sales, "
+      "it, finance; admin token written to ",
+      admin_token_path(), " (mode 0600)");
+  return absl::OkStatus();
+}
+
+std::string MopsServer::admin_token_path() const {
+  return absl::StrCat(options_.data_dir, "/", kAdminTokenFile);
+}
+
+std::shared_ptr<grpc::Channel> MopsServer::InProcessChannel() {
+  return server_->InProcessChannel(grpc::ChannelArguments());
+}
+
+void MopsServer::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  LogInfo("shutting down: no new calls; finishing calls in flight");
+  if (server_) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    // In-flight calls finish normally (their commands are still applied);
+    // after the deadline the rest are cancelled.
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::seconds(10));
+    server_->Wait();
+  }
+  admin_.reset();  // joins backups still running
+  if (engine_) engine_->Close();
+  LogInfo("database closed at revision ",
+          engine_ ? engine_->committed_revision() : 0);
+}
+
+MopsServer::~MopsServer() { Shutdown(); }
+
+}  // namespace mops::services

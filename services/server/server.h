@@ -1,0 +1,72 @@
+// mopsd assembled: engine, services, gRPC server. main() only parses flags
+// and calls this, so tests build the very same object graph.
+#ifndef MOPS_SERVICES_SERVER_SERVER_H_
+#define MOPS_SERVICES_SERVER_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/grpcpp.h"
+#include "storage/clock.h"
+#include "storage/engine.h"
+
+namespace mops::services {
+namespace identity {
+class TokenAuthenticator;
+class IdentityService;
+}  // namespace identity
+namespace admin {
+class AdminService;
+class EventService;
+}  // namespace admin
+
+inline constexpr char kDefaultListen[] = "127.0.0.1:7878";
+inline constexpr char kAdminTokenFile[] = "admin.token";
+
+struct ServerOptions {
+  // host:port; port 0 picks a free one (see MopsServer::address()).
+  std::string listen = kDefaultListen;
+  std::string data_dir;
+  // Both or neither; with them the server speaks TLS only.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  storage::Clock* clock = storage::RealClock::Get();
+};
+
+class MopsServer {
+ public:
+  // Opens the data folder (creating and seeding it on first start, with the
+  // admin token in DATA_DIR/admin.token) and starts serving.
+  static absl::StatusOr<std::unique_ptr<MopsServer>> Start(
+      const ServerOptions& options);
+  ~MopsServer();
+
+  // Stops accepting calls, lets in-flight calls and queued commands finish,
+  // and closes the database. Idempotent.
+  void Shutdown();
+
+  // The address actually bound, e.g. "127.0.0.1:40123".
+  const std::string& address() const { return address_; }
+  std::string admin_token_path() const;
+  storage::Engine* engine() { return engine_.get(); }
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+
+ private:
+  MopsServer() = default;
+  absl::Status Bootstrap();
+
+  ServerOptions options_;
+  std::string address_;
+  std::unique_ptr<storage::Engine> engine_;
+  std::unique_ptr<identity::TokenAuthenticator> auth_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<admin::AdminService> admin_;
+  std::unique_ptr<admin::EventService> events_;
+  std::unique_ptr<grpc::Server> server_;
+  bool shut_down_ = false;
+};
+
+}  // namespace mops::services
+
+#endif  // MOPS_SERVICES_SERVER_SERVER_H_
