@@ -772,7 +772,7 @@ absl::StatusOr<v1::ListTokensResponse> ListTokens(
 absl::StatusOr<v1::Token> RevokeToken(Txn& txn, const Principal& p,
                                       const v1::RevokeTokenRequest& req) {
   ASSIGN_OR_RETURN(auto ids, ParseName("name", req.name(), "users/*/tokens/*"));
-  const std::string& user_id = ids[0];
+  const std::string user_id = ids[0] == "me" ? p.user_id : ids[0];
   if (user_id != p.user_id && !p.admin) {
     return absl::PermissionDeniedError(
         absl::StrCat("users/", p.user_id, " may revoke only their own tokens"));
