@@ -239,7 +239,9 @@ absl::Status ValidateRole(v1::Membership::Role role) {
 // ------------------------------------------------------------ credentials
 
 TokenCredential TokenCredential::Generate() {
-  return {HexEncode(RandomBytes(8)), HexEncode(RandomBytes(32))};
+  // Ids start with a letter so they are valid resource ids.
+  return {"t" + HexEncode(RandomBytes(8)).substr(1),
+          HexEncode(RandomBytes(32))};
 }
 
 std::string TokenCredential::Bearer() const {

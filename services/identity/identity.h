@@ -25,7 +25,7 @@ inline constexpr char kTokenExpireTimer[] = "token.expire";
 
 // A bearer token's parts. The wire form is "mops_<id>_<secret>".
 struct TokenCredential {
-  std::string id;      // 16 hex characters, public (appears in names)
+  std::string id;      // 't' + 15 hex characters, public (appears in names)
   std::string secret;  // 64 hex characters, stored only as a hash
 
   static TokenCredential Generate();
