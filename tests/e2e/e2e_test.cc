@@ -1,0 +1,222 @@
+// The real mopsd driven by the real mops, as a team lead would.
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "mops/v1/identity.pb.h"
+#include "tests/testing/process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace mops {
+namespace {
+
+using testing::Env;
+using ::testing::HasSubstr;
+using testing::Mopsd;
+using ::testing::Not;
+using testing::RunResult;
+
+class EndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = {{"XDG_CONFIG_HOME", dir_.Sub("config")},
+            {"MOPS_SERVER", ""},
+            {"MOPS_TOKEN", ""},
+            {"MOPS_ON_BEHALF_OF", ""},
+            {"NO_COLOR", "1"}};
+  }
+
+  RunResult Mops(std::vector<std::string> args, const Env& extra = {}) {
+    args.insert(args.begin(), MOPS_PATH);
+    Env env = env_;
+    for (const auto& [k, v] : extra) env[k] = v;
+    return testing::Run(args, env, dir_.path());
+  }
+
+  std::string AdminTokenFile() const { return dir_.Sub("data/admin.token"); }
+
+  testing::TempDir dir_;
+  Env env_;
+};
+
+TEST_F(EndToEndTest, AdminSetsUpATeamLeadWhoWorksWithTheirOwnToken) {
+  Mopsd server(MOPSD_PATH, dir_.Sub("data"));
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  EXPECT_THAT(server.Log(), HasSubstr("admin token written to"));
+  EXPECT_THAT(server.Log(), Not(HasSubstr("mops_")));  // no token in logs
+
+  RunResult r = Mops({"login", "--server", server.address(), "--token-file",
+                      AdminTokenFile()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("as users/admin"));
+  std::filesystem::perms perms =
+      std::filesystem::status(dir_.Sub("config/mops/config.json"))
+          .permissions();
+  EXPECT_EQ(
+      perms & std::filesystem::perms::all,
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  r = Mops({"whoami"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("users/admin"));
+
+  r = Mops({"team", "list"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* team : {"marketing", "sales", "it", "finance"}) {
+    EXPECT_THAT(r.out, HasSubstr(team));
+  }
+
+  ASSERT_EQ(
+      Mops({"team", "create", "legal", "--display-name", "Legal"}).exit_code,
+      0);
+  ASSERT_EQ(Mops({"user", "create", "lena", "--display-name", "Lena Lead",
+                  "--email", "lena@example.com"})
+                .exit_code,
+            0);
+  r = Mops({"team", "add-member", "marketing", "lena", "--role", "lead"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Mops({"team", "get", "marketing", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::Team team;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &team).ok())
+      << r.out;
+  EXPECT_EQ(team.name(), "teams/marketing");
+  EXPECT_EQ(team.member_count(), 1);
+
+  r = Mops(
+      {"token", "create", "--user", "lena", "--name", "laptop", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::CreateTokenResponse created;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(r.out, &created).ok());
+  const std::string lena = created.secret();
+
+  // Lena, through MOPS_TOKEN (which overrides the context).
+  r = Mops({"whoami"}, {{"MOPS_TOKEN", lena}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("users/lena"));
+  EXPECT_THAT(r.out, HasSubstr("marketing (lead)"));
+
+  // A lead adds to her own team but creates no teams: exit code 4.
+  ASSERT_EQ(Mops({"user", "create", "max", "--display-name", "Max"}).exit_code,
+            0);
+  r = Mops({"team", "add-member", "marketing", "max"}, {{"MOPS_TOKEN", lena}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = Mops({"team", "create", "brand", "--display-name", "Brand"},
+           {{"MOPS_TOKEN", lena}});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_THAT(r.err, HasSubstr("PERMISSION_DENIED"));
+  EXPECT_THAT(r.err, HasSubstr("only admins may create teams"));
+
+  r = Mops({"team", "members", "marketing"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("lena"));
+  EXPECT_THAT(r.out, HasSubstr("max"));
+  EXPECT_EQ(r.out.find("\033["), std::string::npos);  // NO_COLOR
+
+  // Lena lists and revokes her token; afterwards it is refused: exit 3.
+  r = Mops({"token", "list"}, {{"MOPS_TOKEN", lena}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("laptop"));
+  EXPECT_THAT(r.out, Not(HasSubstr(lena.substr(22))));
+  std::string token_id =
+      created.token().name().substr(created.token().name().rfind('/') + 1);
+  r = Mops({"token", "revoke", token_id}, {{"MOPS_TOKEN", lena}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Mops({"whoami"}, {{"MOPS_TOKEN", lena}});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("UNAUTHENTICATED"));
+  EXPECT_THAT(r.err, HasSubstr("revoked"));
+
+  // Bad input: the server's message names the field; exit code 1.
+  r = Mops({"team", "create", "Bad Id", "--display-name", "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(r.err, HasSubstr("team_id"));
+
+  // Usage errors: exit code 2.
+  EXPECT_EQ(Mops({"team", "create"}).exit_code, 2);
+  EXPECT_EQ(Mops({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(Mops({"whoami", "-o", "yaml"}).exit_code, 2);
+  EXPECT_EQ(Mops({"whoami", "--timeout", "soon"}).exit_code, 2);
+  r = Mops({"team", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("add-member"));
+
+  // Server gone: exit code 5, quickly thanks to the deadline.
+  server.process().Signal(SIGTERM);
+  EXPECT_EQ(server.process().Wait(), 0);
+  EXPECT_THAT(server.Log(), HasSubstr("database closed"));
+  r = Mops({"whoami", "--timeout", "2s"});
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE"));
+}
+
+TEST_F(EndToEndTest, BackupThroughTheCliStartsAsANewServer) {
+  std::string backup = dir_.Sub("backup");
+  {
+    Mopsd server(MOPSD_PATH, dir_.Sub("data"));
+    ASSERT_FALSE(server.address().empty()) << server.Log();
+    Env admin = {{"MOPS_SERVER", server.address()},
+                 {"MOPS_TOKEN", testing::ReadFileOrEmpty(AdminTokenFile())}};
+    admin["MOPS_TOKEN"].pop_back();  // the file ends with a newline
+    ASSERT_EQ(
+        Mops({"team", "create", "legal", "--display-name", "Legal"}, admin)
+            .exit_code,
+        0);
+    RunResult r = Mops({"admin", "backup", "--to", backup}, admin);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("Backup written to " + backup));
+    r = Mops({"admin", "backup", "--to", backup}, admin);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_THAT(r.err, HasSubstr("already exists"));
+    server.process().Signal(SIGINT);
+    EXPECT_EQ(server.process().Wait(), 0);
+  }
+  Mopsd restored(MOPSD_PATH, backup);
+  ASSERT_FALSE(restored.address().empty()) << restored.Log();
+  RunResult r = Mops({"--server", restored.address(), "--token-file",
+                      AdminTokenFile(), "team", "get", "legal"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Legal"));
+}
+
+TEST_F(EndToEndTest, RefusesADataFolderOfAnotherFormat) {
+  std::filesystem::create_directories(dir_.Sub("data"));
+  { std::ofstream(dir_.Sub("data/README")) << "not a database"; }
+  Mopsd server(MOPSD_PATH, dir_.Sub("data"));
+  EXPECT_TRUE(server.address().empty());
+  EXPECT_EQ(server.process().Wait(), 1);
+  EXPECT_THAT(server.Log(), HasSubstr("not empty and holds no mops database"));
+}
+
+TEST_F(EndToEndTest, TlsOnlyWhenCertificateGiven) {
+  std::string cert = dir_.Sub("cert.pem");
+  std::string key = dir_.Sub("key.pem");
+  RunResult gen = testing::Run(
+      {"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+       "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+       "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"},
+      {}, dir_.path());
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  Mopsd server(MOPSD_PATH, dir_.Sub("data"),
+               {"--tls-cert", cert, "--tls-key", key});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  EXPECT_THAT(server.Log(), HasSubstr("(TLS)"));
+
+  RunResult r = Mops({"--server", server.address(), "--token-file",
+                      AdminTokenFile(), "--tls-ca", cert, "whoami"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("users/admin"));
+  // Plaintext is refused.
+  r = Mops({"--server", server.address(), "--token-file", AdminTokenFile(),
+            "--timeout", "2s", "whoami"});
+  EXPECT_EQ(r.exit_code, 5);
+}
+
+}  // namespace
+}  // namespace mops
