@@ -28,7 +28,7 @@ uint64_t FolderSize(const std::string& dir) {
 
 AdminService::~AdminService() {
   absl::MutexLock lock(&mu_);
-  for (auto& t : workers_) t.join();
+  for (auto& w : workers_) w.thread.join();
 }
 
 grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* ctx,
@@ -47,7 +47,17 @@ grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* ctx,
     return reactor;
   }
   absl::MutexLock lock(&mu_);
-  workers_.emplace_back([this, req, resp, reactor, user = p->user_id] {
+  // Reap the backups that have finished.
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    if (it->done->load()) {
+      it->thread.join();
+      it = workers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([this, req, resp, reactor, done, user = p->user_id] {
     absl::StatusOr<uint64_t> revision = engine_->Checkpoint(req->destination());
     if (revision.ok()) {
       resp->set_destination(req->destination());
@@ -56,8 +66,10 @@ grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* ctx,
       LogInfo("backup by users/", user, " written to ", req->destination(),
               " at revision ", *revision);
     }
+    *done = true;
     reactor->Finish(FinishStatus("Backup", revision.status()));
   });
+  workers_.push_back({std::move(thread), std::move(done)});
   return reactor;
 }
 

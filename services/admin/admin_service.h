@@ -2,6 +2,8 @@
 #ifndef MOPS_SERVICES_ADMIN_ADMIN_SERVICE_H_
 #define MOPS_SERVICES_ADMIN_ADMIN_SERVICE_H_
 
+#include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -30,7 +32,11 @@ class AdminService final : public v1::AdminService::CallbackService {
   absl::Mutex mu_;
   // A checkpoint flushes and copies files: it runs on its own thread so no
   // gRPC thread waits on the disk.
-  std::vector<std::thread> workers_ ABSL_GUARDED_BY(mu_);
+  struct Worker {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<Worker> workers_ ABSL_GUARDED_BY(mu_);
 };
 
 class EventService final : public v1::EventService::CallbackService {

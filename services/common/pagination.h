@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "storage/engine.h"
 
 namespace mops::services {
@@ -38,6 +39,23 @@ absl::StatusOr<std::string> ReadPage(
     const std::function<bool(const M&)>& keep = nullptr);
 
 std::string EncodePageToken(absl::string_view last_key);
+
+// ParsePageRequest + ReadPage straight into a response's repeated field.
+// Returns next_page_token.
+template <typename M>
+absl::StatusOr<std::string> ListInto(
+    const storage::Reader& reader, storage::Cf cf, absl::string_view prefix,
+    int32_t page_size, absl::string_view page_token,
+    google::protobuf::RepeatedPtrField<M>* out) {
+  absl::StatusOr<PageRequest> page =
+      ParsePageRequest(page_size, page_token, prefix);
+  if (!page.ok()) return page.status();
+  std::vector<M> items;
+  absl::StatusOr<std::string> next =
+      ReadPage<M>(reader, cf, prefix, *page, &items);
+  for (M& item : items) *out->Add() = std::move(item);
+  return next;
+}
 
 // ---- implementation
 

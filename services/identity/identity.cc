@@ -402,15 +402,11 @@ absl::StatusOr<v1::Team> GetTeam(const Reader& reader,
 
 absl::StatusOr<v1::ListTeamsResponse> ListTeams(
     const Reader& reader, const v1::ListTeamsRequest& req) {
-  const std::string prefix = keys::TeamPrefix();
-  ASSIGN_OR_RETURN(PageRequest page,
-                   ParsePageRequest(req.page_size(), req.page_token(), prefix));
-  std::vector<v1::Team> teams;
   v1::ListTeamsResponse resp;
   ASSIGN_OR_RETURN(
       *resp.mutable_next_page_token(),
-      ReadPage<v1::Team>(reader, Cf::kRecords, prefix, page, &teams));
-  for (auto& t : teams) *resp.add_teams() = std::move(t);
+      ListInto(reader, Cf::kRecords, keys::TeamPrefix(), req.page_size(),
+               req.page_token(), resp.mutable_teams()));
   return resp;
 }
 
@@ -565,15 +561,11 @@ absl::StatusOr<v1::ListTeamMembersResponse> ListTeamMembers(
   ASSIGN_OR_RETURN(std::string team_id,
                    ParseId("parent", req.parent(), "teams/*"));
   RETURN_IF_ERROR(LoadTeam(reader, team_id).status());
-  const std::string prefix = keys::MembershipPrefix(team_id);
-  ASSIGN_OR_RETURN(PageRequest page,
-                   ParsePageRequest(req.page_size(), req.page_token(), prefix));
-  std::vector<v1::Membership> members;
   v1::ListTeamMembersResponse resp;
   ASSIGN_OR_RETURN(
       *resp.mutable_next_page_token(),
-      ReadPage<v1::Membership>(reader, Cf::kRecords, prefix, page, &members));
-  for (auto& m : members) *resp.add_members() = std::move(m);
+      ListInto(reader, Cf::kRecords, keys::MembershipPrefix(team_id),
+               req.page_size(), req.page_token(), resp.mutable_members()));
   return resp;
 }
 
@@ -631,15 +623,11 @@ absl::StatusOr<v1::User> GetUser(const Reader& reader, const Principal& p,
 
 absl::StatusOr<v1::ListUsersResponse> ListUsers(
     const Reader& reader, const v1::ListUsersRequest& req) {
-  const std::string prefix = keys::UserPrefix();
-  ASSIGN_OR_RETURN(PageRequest page,
-                   ParsePageRequest(req.page_size(), req.page_token(), prefix));
-  std::vector<v1::User> users;
   v1::ListUsersResponse resp;
   ASSIGN_OR_RETURN(
       *resp.mutable_next_page_token(),
-      ReadPage<v1::User>(reader, Cf::kRecords, prefix, page, &users));
-  for (auto& u : users) *resp.add_users() = std::move(u);
+      ListInto(reader, Cf::kRecords, keys::UserPrefix(), req.page_size(),
+               req.page_token(), resp.mutable_users()));
   return resp;
 }
 
@@ -858,15 +846,11 @@ absl::StatusOr<v1::ListActAsGrantsResponse> ListActAsGrants(
     return absl::PermissionDeniedError(
         "only admins may list another user's grants");
   }
-  const std::string prefix = keys::ActAsGrantPrefix(bot_id);
-  ASSIGN_OR_RETURN(PageRequest page,
-                   ParsePageRequest(req.page_size(), req.page_token(), prefix));
-  std::vector<v1::ActAsGrant> grants;
   v1::ListActAsGrantsResponse resp;
   ASSIGN_OR_RETURN(
       *resp.mutable_next_page_token(),
-      ReadPage<v1::ActAsGrant>(reader, Cf::kRecords, prefix, page, &grants));
-  for (auto& g : grants) *resp.add_grants() = std::move(g);
+      ListInto(reader, Cf::kRecords, keys::ActAsGrantPrefix(bot_id),
+               req.page_size(), req.page_token(), resp.mutable_grants()));
   return resp;
 }
 
