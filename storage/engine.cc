@@ -43,21 +43,14 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors() {
   return out;
 }
 
-// Calls fn over an iterator positioned by prefix/after, stopping at the
-// prefix's end. Shared by the engine's and the Txn's Scan.
-absl::Status IterateScan(rocksdb::Iterator* it, absl::string_view prefix,
-                         absl::string_view after, const ScanFn& fn) {
-  if (after.empty() || after < prefix) {
-    it->Seek(ToSlice(prefix));
-  } else {
-    it->Seek(ToSlice(after));
-    if (it->Valid() && it->key() == ToSlice(after)) it->Next();
-  }
-  for (; it->Valid(); it->Next()) {
+// Calls fn over [start, end). Shared by the engine's and the Txn's scans.
+absl::Status IterateRange(rocksdb::Iterator* it, absl::string_view start,
+                          absl::string_view end, const ScanFn& fn) {
+  for (it->Seek(ToSlice(start)); it->Valid(); it->Next()) {
     rocksdb::Slice k = it->key();
-    if (!k.starts_with(ToSlice(prefix))) break;
-    if (!fn(absl::string_view(k.data(), k.size()),
-            absl::string_view(it->value().data(), it->value().size()))) {
+    absl::string_view key(k.data(), k.size());
+    if (!end.empty() && key >= end) break;
+    if (!fn(key, absl::string_view(it->value().data(), it->value().size()))) {
       break;
     }
   }
@@ -139,6 +132,16 @@ absl::StatusOr<bool> Reader::GetProto(
   return true;
 }
 
+absl::Status Reader::Scan(Cf cf, absl::string_view prefix,
+                          absl::string_view after, const ScanFn& fn) const {
+  std::string start(prefix);
+  if (!after.empty() && after >= prefix) {
+    start.assign(after.data(), after.size());
+    start.push_back('\0');  // the smallest key after `after`
+  }
+  return ScanRange(cf, start, PrefixEnd(prefix), fn);
+}
+
 // ---------------------------------------------------------------- Txn
 
 absl::StatusOr<std::optional<std::string>> Txn::Get(
@@ -152,12 +155,12 @@ absl::StatusOr<std::optional<std::string>> Txn::Get(
   return value;
 }
 
-absl::Status Txn::Scan(Cf cf, absl::string_view prefix, absl::string_view after,
-                       const ScanFn& fn) const {
+absl::Status Txn::ScanRange(Cf cf, absl::string_view start,
+                            absl::string_view end, const ScanFn& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(engine_->batch_->NewIteratorWithBase(
       engine_->handle(cf),
       engine_->db_->NewIterator(rocksdb::ReadOptions(), engine_->handle(cf))));
-  return IterateScan(it.get(), prefix, after, fn);
+  return IterateRange(it.get(), start, end, fn);
 }
 
 void Txn::Put(Cf cf, absl::string_view key, absl::string_view value) {
@@ -493,14 +496,14 @@ absl::StatusOr<std::optional<std::string>> Engine::Get(
   return value;
 }
 
-absl::Status Engine::Scan(Cf cf, absl::string_view prefix,
-                          absl::string_view after, const ScanFn& fn) const {
-  std::string upper = PrefixEnd(prefix);
+absl::Status Engine::ScanRange(Cf cf, absl::string_view start,
+                               absl::string_view end, const ScanFn& fn) const {
+  std::string upper(end);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handle(cf)));
-  return IterateScan(it.get(), prefix, after, fn);
+  return IterateRange(it.get(), start, end, fn);
 }
 
 absl::StatusOr<std::vector<mops::v1::Event>> Engine::ReadEvents(

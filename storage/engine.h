@@ -57,11 +57,15 @@ class Reader {
   // nullopt when the key is absent.
   virtual absl::StatusOr<std::optional<std::string>> Get(
       Cf cf, absl::string_view key) const = 0;
+  // Calls fn for each row with start <= key < end (an empty end: no bound),
+  // in key order, until fn returns false.
+  virtual absl::Status ScanRange(Cf cf, absl::string_view start,
+                                 absl::string_view end,
+                                 const ScanFn& fn) const = 0;
   // Calls fn for each row whose key starts with `prefix` and, when `after` is
   // not empty, is greater than `after`, in key order, until fn returns false.
-  virtual absl::Status Scan(Cf cf, absl::string_view prefix,
-                            absl::string_view after,
-                            const ScanFn& fn) const = 0;
+  absl::Status Scan(Cf cf, absl::string_view prefix, absl::string_view after,
+                    const ScanFn& fn) const;
 
   // Parses the stored message into *out; false when absent.
   absl::StatusOr<bool> GetProto(Cf cf, absl::string_view key,
@@ -75,8 +79,9 @@ class Txn : public Reader {
  public:
   absl::StatusOr<std::optional<std::string>> Get(
       Cf cf, absl::string_view key) const override;
-  absl::Status Scan(Cf cf, absl::string_view prefix, absl::string_view after,
-                    const ScanFn& fn) const override;
+  absl::Status ScanRange(Cf cf, absl::string_view start,
+                         absl::string_view end,
+                         const ScanFn& fn) const override;
 
   void Put(Cf cf, absl::string_view key, absl::string_view value);
   void PutProto(Cf cf, absl::string_view key,
@@ -163,8 +168,9 @@ class Engine : public Reader {
 
   absl::StatusOr<std::optional<std::string>> Get(
       Cf cf, absl::string_view key) const override;
-  absl::Status Scan(Cf cf, absl::string_view prefix, absl::string_view after,
-                    const ScanFn& fn) const override;
+  absl::Status ScanRange(Cf cf, absl::string_view start,
+                         absl::string_view end,
+                         const ScanFn& fn) const override;
 
   // The latest durable revision.
   uint64_t committed_revision() const { return committed_revision_.load(); }
