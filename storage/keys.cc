@@ -6,6 +6,11 @@ KeyBuilder::KeyBuilder(KeyType type) {
   key_.push_back(static_cast<char>(type));
 }
 
+KeyBuilder& KeyBuilder::U8(uint8_t v) {
+  key_.push_back(static_cast<char>(v));
+  return *this;
+}
+
 KeyBuilder& KeyBuilder::U64(uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) {
     key_.push_back(static_cast<char>((v >> shift) & 0xFF));
@@ -39,6 +44,13 @@ std::optional<KeyType> KeyReader::Type() {
   auto t = static_cast<KeyType>(static_cast<uint8_t>(rest_[0]));
   rest_.remove_prefix(1);
   return t;
+}
+
+std::optional<uint8_t> KeyReader::U8() {
+  if (rest_.empty()) return std::nullopt;
+  auto v = static_cast<uint8_t>(rest_[0]);
+  rest_.remove_prefix(1);
+  return v;
 }
 
 std::optional<uint64_t> KeyReader::U64() {
@@ -168,6 +180,137 @@ std::optional<std::string> UserOfIdxTokenId(absl::string_view key) {
   KeyReader r(key);
   if (r.Type() != KeyType::kIdxTokenId || !r.Str()) return std::nullopt;
   return r.Str();
+}
+
+std::string Project(absl::string_view project) {
+  return KeyBuilder(KeyType::kProject).Str(project).Build();
+}
+std::string ProjectPrefix() { return KeyBuilder(KeyType::kProject).Build(); }
+std::string Task(absl::string_view project, absl::string_view task) {
+  return KeyBuilder(KeyType::kTask).Str(project).Str(task).Build();
+}
+std::string TaskPrefix(absl::string_view project) {
+  return KeyBuilder(KeyType::kTask).Str(project).Build();
+}
+std::string AllTasksPrefix() { return KeyBuilder(KeyType::kTask).Build(); }
+std::optional<std::pair<std::string, std::string>> TaskOfKey(
+    absl::string_view key) {
+  KeyReader r(key);
+  if (r.Type() != KeyType::kTask) return std::nullopt;
+  auto project = r.Str();
+  auto task = r.Str();
+  if (!project || !task || !r.done()) return std::nullopt;
+  return std::make_pair(*project, *task);
+}
+
+std::string IdxTaskAssignee(absl::string_view assignee) {
+  return KeyBuilder(KeyType::kIdxTaskAssignee).Str(assignee).Build();
+}
+std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group) {
+  return KeyBuilder(KeyType::kIdxTaskAssignee).Str(assignee).U8(group).Build();
+}
+std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group,
+                            int64_t due_micros) {
+  return KeyBuilder(KeyType::kIdxTaskAssignee)
+      .Str(assignee)
+      .U8(group)
+      .I64(due_micros)
+      .Build();
+}
+std::string IdxTaskTeam(absl::string_view team) {
+  return KeyBuilder(KeyType::kIdxTaskTeam).Str(team).Build();
+}
+std::string IdxTaskTeam(absl::string_view team, uint8_t group) {
+  return KeyBuilder(KeyType::kIdxTaskTeam).Str(team).U8(group).Build();
+}
+std::string IdxTaskTeam(absl::string_view team, uint8_t group,
+                        int64_t due_micros) {
+  return KeyBuilder(KeyType::kIdxTaskTeam)
+      .Str(team)
+      .U8(group)
+      .I64(due_micros)
+      .Build();
+}
+std::string IdxTaskDue(uint8_t group) {
+  return KeyBuilder(KeyType::kIdxTaskDue).U8(group).Build();
+}
+std::string IdxTaskDue(uint8_t group, int64_t due_micros) {
+  return KeyBuilder(KeyType::kIdxTaskDue).U8(group).I64(due_micros).Build();
+}
+std::string IdxTaskAssigneeRow(absl::string_view assignee, uint8_t group,
+                               int64_t due_micros, absl::string_view project,
+                               absl::string_view task) {
+  return KeyBuilder(KeyType::kIdxTaskAssignee)
+      .Str(assignee)
+      .U8(group)
+      .I64(due_micros)
+      .Str(project)
+      .Str(task)
+      .Build();
+}
+std::string IdxTaskTeamRow(absl::string_view team, uint8_t group,
+                           int64_t due_micros, absl::string_view project,
+                           absl::string_view task) {
+  return KeyBuilder(KeyType::kIdxTaskTeam)
+      .Str(team)
+      .U8(group)
+      .I64(due_micros)
+      .Str(project)
+      .Str(task)
+      .Build();
+}
+std::string IdxTaskDueRow(uint8_t group, int64_t due_micros,
+                          absl::string_view project, absl::string_view task) {
+  return KeyBuilder(KeyType::kIdxTaskDue)
+      .U8(group)
+      .I64(due_micros)
+      .Str(project)
+      .Str(task)
+      .Build();
+}
+std::string IdxTaskDependents(absl::string_view dep_project,
+                              absl::string_view dep_task) {
+  return KeyBuilder(KeyType::kIdxTaskDependents)
+      .Str(dep_project)
+      .Str(dep_task)
+      .Build();
+}
+std::string IdxTaskDependentsRow(absl::string_view dep_project,
+                                 absl::string_view dep_task,
+                                 absl::string_view project,
+                                 absl::string_view task) {
+  return KeyBuilder(KeyType::kIdxTaskDependents)
+      .Str(dep_project)
+      .Str(dep_task)
+      .Str(project)
+      .Str(task)
+      .Build();
+}
+std::optional<std::pair<std::string, std::string>> TaskOfIndexRow(
+    absl::string_view key) {
+  KeyReader r(key);
+  auto type = r.Type();
+  if (!type) return std::nullopt;
+  bool ok = true;
+  switch (*type) {
+    case KeyType::kIdxTaskAssignee:
+    case KeyType::kIdxTaskTeam:
+      ok = r.Str() && r.U8() && r.I64();
+      break;
+    case KeyType::kIdxTaskDue:
+      ok = r.U8() && r.I64();
+      break;
+    case KeyType::kIdxTaskDependents:
+      ok = r.Str() && r.Str();
+      break;
+    default:
+      return std::nullopt;
+  }
+  if (!ok) return std::nullopt;
+  auto project = r.Str();
+  auto task = r.Str();
+  if (!project || !task || !r.done()) return std::nullopt;
+  return std::make_pair(*project, *task);
 }
 
 std::string Event(uint64_t revision, uint32_t index) {

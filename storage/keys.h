@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -29,9 +30,17 @@ enum class KeyType : uint8_t {
   kToken = 0x13,       // user, token id
   kActAsGrant = 0x14,  // bot, user ("-" = any)
   kRequest = 0x15,     // principal, method, request id
+  kProject = 0x16,     // project
+  kTask = 0x17,        // project, task
   // index column family (key-only rows)
   kIdxUserTeams = 0x80,  // user, team: the teams of a user
   kIdxTokenId = 0x81,    // token id, user: find a token's owner
+  // Task indexes end with (project, task). `group` is 0 for open tasks and 1
+  // for closed ones; `due` is the due time in micros (no due time: max).
+  kIdxTaskAssignee = 0x82,    // assignee, group, due, project, task
+  kIdxTaskTeam = 0x83,        // team, group, due, project, task
+  kIdxTaskDue = 0x84,         // group, due, project, task
+  kIdxTaskDependents = 0x85,  // dependency's project and task, project, task
   // events and timers column families
   kEvent = 0xE0,  // revision, index
   kTimer = 0xE1,  // due micros, revision, index
@@ -40,6 +49,7 @@ enum class KeyType : uint8_t {
 class KeyBuilder {
  public:
   explicit KeyBuilder(KeyType type);
+  KeyBuilder& U8(uint8_t v);
   KeyBuilder& U64(uint64_t v);
   KeyBuilder& U32(uint32_t v);
   // Signed values are stored with the sign bit flipped so they sort right.
@@ -58,6 +68,7 @@ class KeyReader {
  public:
   explicit KeyReader(absl::string_view key) : rest_(key) {}
   std::optional<KeyType> Type();
+  std::optional<uint8_t> U8();
   std::optional<uint64_t> U64();
   std::optional<uint32_t> U32();
   std::optional<int64_t> I64();
@@ -98,6 +109,46 @@ std::optional<std::string> TeamOfIdxUserTeam(absl::string_view key);
 std::string IdxTokenId(absl::string_view token_id, absl::string_view user);
 std::string IdxTokenIdPrefix(absl::string_view token_id);
 std::optional<std::string> UserOfIdxTokenId(absl::string_view key);
+
+std::string Project(absl::string_view project);
+std::string ProjectPrefix();
+std::string Task(absl::string_view project, absl::string_view task);
+std::string TaskPrefix(absl::string_view project);
+std::string AllTasksPrefix();
+// (project, task) of a Task key.
+std::optional<std::pair<std::string, std::string>> TaskOfKey(
+    absl::string_view key);
+
+// Index prefixes. Pass group/due to narrow; the due-bounded forms are the
+// range ends for a due-time window.
+std::string IdxTaskAssignee(absl::string_view assignee);
+std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group);
+std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group,
+                            int64_t due_micros);
+std::string IdxTaskTeam(absl::string_view team);
+std::string IdxTaskTeam(absl::string_view team, uint8_t group);
+std::string IdxTaskTeam(absl::string_view team, uint8_t group,
+                        int64_t due_micros);
+std::string IdxTaskDue(uint8_t group);
+std::string IdxTaskDue(uint8_t group, int64_t due_micros);
+// Complete index rows for one task.
+std::string IdxTaskAssigneeRow(absl::string_view assignee, uint8_t group,
+                               int64_t due_micros, absl::string_view project,
+                               absl::string_view task);
+std::string IdxTaskTeamRow(absl::string_view team, uint8_t group,
+                           int64_t due_micros, absl::string_view project,
+                           absl::string_view task);
+std::string IdxTaskDueRow(uint8_t group, int64_t due_micros,
+                          absl::string_view project, absl::string_view task);
+std::string IdxTaskDependents(absl::string_view dep_project,
+                              absl::string_view dep_task);
+std::string IdxTaskDependentsRow(absl::string_view dep_project,
+                                 absl::string_view dep_task,
+                                 absl::string_view project,
+                                 absl::string_view task);
+// (project, task) at the end of any task index row.
+std::optional<std::pair<std::string, std::string>> TaskOfIndexRow(
+    absl::string_view key);
 
 std::string Event(uint64_t revision, uint32_t index);
 std::string EventsFrom(uint64_t revision);

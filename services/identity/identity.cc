@@ -36,38 +36,6 @@ v1::Event MakeEvent(const Principal& p, absl::string_view type,
   return e;
 }
 
-absl::StatusOr<v1::User> LoadUser(const Reader& reader, absl::string_view id) {
-  v1::User user;
-  ASSIGN_OR_RETURN(bool found,
-                   reader.GetProto(Cf::kRecords, keys::User(id), &user));
-  if (!found) {
-    return absl::NotFoundError(
-        absl::StrCat("user \"users/", id, "\" not found"));
-  }
-  return user;
-}
-
-absl::StatusOr<v1::Team> LoadTeam(const Reader& reader, absl::string_view id) {
-  v1::Team team;
-  ASSIGN_OR_RETURN(bool found,
-                   reader.GetProto(Cf::kRecords, keys::Team(id), &team));
-  if (!found) {
-    return absl::NotFoundError(
-        absl::StrCat("team \"teams/", id, "\" not found"));
-  }
-  return team;
-}
-
-absl::StatusOr<std::optional<v1::Membership>> LoadMembership(
-    const Reader& reader, absl::string_view team, absl::string_view user) {
-  v1::Membership m;
-  ASSIGN_OR_RETURN(
-      bool found,
-      reader.GetProto(Cf::kRecords, keys::Membership(team, user), &m));
-  if (!found) return std::nullopt;
-  return m;
-}
-
 absl::Status RequireAdmin(const Principal& p, absl::string_view action) {
   if (p.admin) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
@@ -235,6 +203,40 @@ absl::Status ValidateRole(v1::Membership::Role role) {
 }
 
 }  // namespace
+
+// ------------------------------------------------------------ lookups
+
+absl::StatusOr<v1::User> LoadUser(const Reader& reader, absl::string_view id) {
+  v1::User user;
+  ASSIGN_OR_RETURN(bool found,
+                   reader.GetProto(Cf::kRecords, keys::User(id), &user));
+  if (!found) {
+    return absl::NotFoundError(
+        absl::StrCat("user \"users/", id, "\" not found"));
+  }
+  return user;
+}
+
+absl::StatusOr<v1::Team> LoadTeam(const Reader& reader, absl::string_view id) {
+  v1::Team team;
+  ASSIGN_OR_RETURN(bool found,
+                   reader.GetProto(Cf::kRecords, keys::Team(id), &team));
+  if (!found) {
+    return absl::NotFoundError(
+        absl::StrCat("team \"teams/", id, "\" not found"));
+  }
+  return team;
+}
+
+absl::StatusOr<std::optional<v1::Membership>> LoadMembership(
+    const Reader& reader, absl::string_view team, absl::string_view user) {
+  v1::Membership m;
+  ASSIGN_OR_RETURN(
+      bool found,
+      reader.GetProto(Cf::kRecords, keys::Membership(team, user), &m));
+  if (!found) return std::nullopt;
+  return m;
+}
 
 // ------------------------------------------------------------ credentials
 

@@ -4,6 +4,7 @@
 #ifndef MOPS_SERVICES_IDENTITY_IDENTITY_H_
 #define MOPS_SERVICES_IDENTITY_IDENTITY_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -38,6 +39,15 @@ struct TokenCredential {
 absl::StatusOr<bool> Bootstrap(storage::Txn& txn,
                                const TokenCredential& admin_token);
 absl::StatusOr<bool> IsBootstrapped(const storage::Reader& reader);
+
+// Lookups for other services. NOT_FOUND names the resource.
+absl::StatusOr<v1::User> LoadUser(const storage::Reader& reader,
+                                  absl::string_view id);
+absl::StatusOr<v1::Team> LoadTeam(const storage::Reader& reader,
+                                  absl::string_view id);
+absl::StatusOr<std::optional<v1::Membership>> LoadMembership(
+    const storage::Reader& reader, absl::string_view team,
+    absl::string_view user);
 
 // Resolves a bearer token (the value after "Bearer ") and an optional
 // x-mops-on-behalf-of value into the caller.

@@ -17,6 +17,7 @@
 #include "services/admin/admin_service.h"
 #include "services/identity/identity.h"
 #include "services/identity/identity_service.h"
+#include "services/projects/projects_service.h"
 #include "storage/log.h"
 #include "storage/status_macros.h"
 
@@ -99,6 +100,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   engine_options.clock = options.clock;
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
   identity::IdentityService::RegisterTimers(server->engine_.get());
+  projects::TaskService::RegisterTimers(server->engine_.get());
   server->engine_->Start();
   RETURN_IF_ERROR(server->Bootstrap());
 
@@ -110,6 +112,10 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
                                                          server->auth_.get());
   server->events_ = std::make_unique<admin::EventService>(server->engine_.get(),
                                                           server->auth_.get());
+  server->projects_ = std::make_unique<projects::ProjectService>(
+      server->engine_.get(), server->auth_.get());
+  server->tasks_ = std::make_unique<projects::TaskService>(
+      server->engine_.get(), server->auth_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -119,6 +125,8 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   builder.RegisterService(server->identity_.get());
   builder.RegisterService(server->admin_.get());
   builder.RegisterService(server->events_.get());
+  builder.RegisterService(server->projects_.get());
+  builder.RegisterService(server->tasks_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {
     server->engine_->Close();

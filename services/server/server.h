@@ -16,6 +16,10 @@ namespace identity {
 class TokenAuthenticator;
 class IdentityService;
 }  // namespace identity
+namespace projects {
+class ProjectService;
+class TaskService;
+}  // namespace projects
 namespace admin {
 class AdminService;
 class EventService;
@@ -63,6 +67,8 @@ class MopsServer {
   std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<admin::AdminService> admin_;
   std::unique_ptr<admin::EventService> events_;
+  std::unique_ptr<projects::ProjectService> projects_;
+  std::unique_ptr<projects::TaskService> tasks_;
   std::unique_ptr<grpc::Server> server_;
   bool shut_down_ = false;
 };

@@ -1,0 +1,560 @@
+#include "services/projects/projects.h"
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "services/common/crypto.h"
+#include "services/common/filter.h"
+#include "services/common/pagination.h"
+#include "services/common/request_log.h"
+#include "services/common/time_util.h"
+#include "services/common/validation.h"
+#include "services/identity/identity.h"
+#include "storage/keys.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::projects {
+
+namespace keys = storage::keys;
+using mops::internal::v1::PageCursor;
+using storage::Cf;
+using storage::Reader;
+using storage::Txn;
+
+// ------------------------------------------------------------ internal
+
+namespace internal {
+
+absl::StatusOr<v1::Project> LoadProject(const Reader& reader,
+                                        absl::string_view id) {
+  v1::Project project;
+  ASSIGN_OR_RETURN(bool found,
+                   reader.GetProto(Cf::kRecords, keys::Project(id), &project));
+  if (!found) {
+    return absl::NotFoundError(
+        absl::StrCat("project \"projects/", id, "\" not found"));
+  }
+  return project;
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseTaskName(
+    absl::string_view field, absl::string_view name) {
+  ASSIGN_OR_RETURN(auto ids, ParseName(field, name, "projects/*/tasks/*"));
+  return std::make_pair(ids[0], ids[1]);
+}
+
+absl::StatusOr<v1::Task> LoadTask(const Reader& reader,
+                                  absl::string_view project,
+                                  absl::string_view task) {
+  v1::Task t;
+  ASSIGN_OR_RETURN(
+      bool found, reader.GetProto(Cf::kRecords, keys::Task(project, task), &t));
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat("task \"projects/", project,
+                                            "/tasks/", task, "\" not found"));
+  }
+  return t;
+}
+
+absl::StatusOr<bool> IsAdminOrMember(const Reader& reader, const Principal& p,
+                                     absl::string_view team) {
+  if (p.admin) return true;
+  if (team.empty()) return false;
+  ASSIGN_OR_RETURN(auto m, identity::LoadMembership(reader, team, p.user_id));
+  return m.has_value();
+}
+
+absl::Status ValidateLabels(
+    absl::string_view field,
+    const google::protobuf::RepeatedPtrField<std::string>& labels) {
+  if (static_cast<size_t>(labels.size()) > kMaxListItems) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " has ", labels.size(), " entries; at most ", kMaxListItems));
+  }
+  for (const std::string& label : labels) {
+    RETURN_IF_ERROR(ValidateId(absl::StrCat(field, " entry"), label));
+  }
+  return absl::OkStatus();
+}
+
+std::string Etag(uint64_t revision) { return absl::StrCat(revision); }
+
+absl::Status CheckEtag(absl::string_view given, absl::string_view current,
+                       absl::string_view resource) {
+  if (given.empty() || given == current) return absl::OkStatus();
+  return absl::AbortedError(
+      absl::StrCat("etag \"", given, "\" is stale: ", resource,
+                   " changed since it was read (current etag \"", current,
+                   "\"); read it again and retry"));
+}
+
+v1::Event MakeEvent(const Principal& p, absl::string_view type,
+                    absl::string_view subject) {
+  v1::Event e;
+  e.set_type(std::string(type));
+  e.set_subject(std::string(subject));
+  p.Stamp(&e);
+  return e;
+}
+
+bool IsOpen(v1::Task::State state) {
+  return state != v1::Task::DONE && state != v1::Task::CANCELLED;
+}
+
+std::string RandomId(char prefix) {
+  return prefix + HexEncode(RandomBytes(5)).substr(1);
+}
+
+bool SortBefore(const SortKey& a, const SortKey& b, bool desc) {
+  if (a.absent != b.absent) return !a.absent;
+  if (!a.absent) {
+    if (a.num != b.num) return desc ? a.num > b.num : a.num < b.num;
+    if (a.text != b.text) return desc ? a.text > b.text : a.text < b.text;
+  }
+  return a.row < b.row;
+}
+
+std::string QueryFingerprint(absl::string_view parent, absl::string_view filter,
+                             absl::string_view order_by) {
+  return Sha256(absl::StrCat(parent, "\n", filter, "\n", order_by))
+      .substr(0, 8);
+}
+
+std::string EncodeCursor(const PageCursor& cursor) {
+  return absl::WebSafeBase64Escape(cursor.SerializeAsString());
+}
+
+absl::StatusOr<PageCursor> DecodeCursor(absl::string_view token,
+                                        absl::string_view query) {
+  PageCursor cursor;
+  if (token.empty()) return cursor;
+  std::string bytes;
+  if (!absl::WebSafeBase64Unescape(token, &bytes) ||
+      !cursor.ParseFromString(bytes) || cursor.query() != query) {
+    return absl::InvalidArgumentError(
+        "page_token is not valid for this list; pass the next_page_token of "
+        "the previous page with the same parent, filter and order_by");
+  }
+  return cursor;
+}
+
+}  // namespace internal
+
+using namespace internal;  // NOLINT: this file implements them
+
+namespace {
+
+constexpr char kDatePattern[] = "%Y-%m-%d";
+
+absl::StatusOr<absl::Time> ParseDate(absl::string_view field,
+                                     absl::string_view date) {
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(kDatePattern, date, absl::UTCTimeZone(), &t, &err)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " \"", date, "\" is not a date (YYYY-MM-DD)"));
+  }
+  return t;
+}
+
+absl::Status ValidateMoney(const v1::Money& money) {
+  const std::string& code = money.currency_code();
+  bool ok = code.size() == 3 &&
+            std::all_of(code.begin(), code.end(),
+                        [](char c) { return c >= 'A' && c <= 'Z'; });
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "project.budget.currency_code \"", code,
+        "\" is not an ISO 4217 code (three capital letters, e.g. EUR)"));
+  }
+  if (money.amount_minor() < 0) {
+    return absl::InvalidArgumentError(
+        "project.budget.amount_minor must not be negative");
+  }
+  return absl::OkStatus();
+}
+
+// Field checks that need no stored state, for create and update alike.
+absl::Status ValidateProjectFields(const v1::Project& project,
+                                   bool require_title) {
+  if (require_title)
+    RETURN_IF_ERROR(ValidateRequired("project.title", project.title()));
+  RETURN_IF_ERROR(
+      ValidateLength("project.title", project.title(), kMaxTitleLength));
+  RETURN_IF_ERROR(ValidateLength("project.description", project.description(),
+                                 kMaxTextLength));
+  RETURN_IF_ERROR(
+      ValidateLength("project.objective", project.objective(), kMaxTextLength));
+  if (static_cast<size_t>(project.kpis_size()) > kMaxListItems) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("project.kpis has more than ", kMaxListItems, " entries"));
+  }
+  for (const std::string& kpi : project.kpis()) {
+    RETURN_IF_ERROR(ValidateRequired("project.kpis entry", kpi));
+    RETURN_IF_ERROR(ValidateLength("project.kpis entry", kpi, kMaxTitleLength));
+  }
+  RETURN_IF_ERROR(ValidateLabels("project.labels", project.labels()));
+  if (!v1::Project::State_IsValid(project.state())) {
+    return absl::InvalidArgumentError("project.state is not a known state");
+  }
+  std::optional<absl::Time> start, end;
+  if (!project.start_date().empty()) {
+    ASSIGN_OR_RETURN(start,
+                     ParseDate("project.start_date", project.start_date()));
+  }
+  if (!project.end_date().empty()) {
+    ASSIGN_OR_RETURN(end, ParseDate("project.end_date", project.end_date()));
+  }
+  if (start && end && *end < *start) {
+    return absl::InvalidArgumentError(
+        "project.end_date is before project.start_date");
+  }
+  if (project.has_budget()) RETURN_IF_ERROR(ValidateMoney(project.budget()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ResolveTeam(const Reader& reader,
+                                        absl::string_view field,
+                                        absl::string_view name) {
+  ASSIGN_OR_RETURN(std::string id, ParseId(field, name, "teams/*"));
+  RETURN_IF_ERROR(identity::LoadTeam(reader, id).status());
+  return id;
+}
+
+absl::StatusOr<std::string> ResolveUser(const Reader& reader,
+                                        absl::string_view field,
+                                        absl::string_view name) {
+  ASSIGN_OR_RETURN(std::string id, ParseId(field, name, "users/*"));
+  RETURN_IF_ERROR(identity::LoadUser(reader, id).status());
+  return id;
+}
+
+absl::Status RequireWriter(const Reader& reader, const Principal& p,
+                           absl::string_view team, absl::string_view what) {
+  ASSIGN_OR_RETURN(bool ok, IsAdminOrMember(reader, p, team));
+  if (ok) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("only admins and members of teams/", team, " may ", what,
+                   "; users/", p.user_id, " is neither"));
+}
+
+filter::Schema ProjectSchema() {
+  filter::Schema schema;
+  schema["state"] = {
+      false, [](absl::string_view lit) -> absl::StatusOr<filter::Value> {
+        v1::Project::State s;
+        if (!v1::Project::State_Parse(absl::AsciiStrToUpper(lit), &s) ||
+            s == v1::Project::STATE_UNSPECIFIED) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "\"", lit,
+              "\" is not a project state (PLANNED, ACTIVE, ON_HOLD, "
+              "COMPLETED, CANCELLED)"));
+        }
+        return filter::Value::Int(s);
+      }};
+  auto prefixed = [](std::string prefix) {
+    return [prefix](absl::string_view lit) -> absl::StatusOr<filter::Value> {
+      std::string v(lit);
+      if (v.find('/') == std::string::npos) v = prefix + v;
+      return filter::Value::String(v);
+    };
+  };
+  schema["team"] = {false, prefixed("teams/")};
+  schema["owner"] = {false, prefixed("users/")};
+  schema["labels"] = {false, filter::ParseStringLiteral};
+  schema["title"] = {false, filter::ParseStringLiteral};
+  schema["create_time"] = {true, filter::ParseTimeLiteral};
+  return schema;
+}
+
+filter::Value ProjectField(const v1::Project& p, const std::string& field) {
+  if (field == "state") return filter::Value::Int(p.state());
+  if (field == "team") return filter::Value::String(p.team());
+  if (field == "owner") return filter::Value::String(p.owner());
+  if (field == "title") return filter::Value::String(p.title());
+  if (field == "labels") {
+    return filter::Value::List({p.labels().begin(), p.labels().end()});
+  }
+  if (field == "create_time") {
+    return filter::Value::Int(
+        absl::ToUnixMicros(FromProtoTime(p.create_time())));
+  }
+  return filter::Value::Absent();
+}
+
+void Dedupe(google::protobuf::RepeatedPtrField<std::string>* items) {
+  std::set<std::string> seen;
+  google::protobuf::RepeatedPtrField<std::string> out;
+  for (const std::string& s : *items) {
+    if (seen.insert(s).second) *out.Add() = s;
+  }
+  items->Swap(&out);
+}
+
+}  // namespace
+
+// ------------------------------------------------------------ projects
+
+absl::Status ValidateCreateProject(const v1::CreateProjectRequest& req) {
+  if (!req.project_id().empty()) {
+    RETURN_IF_ERROR(ValidateId("project_id", req.project_id()));
+  }
+  RETURN_IF_ERROR(ValidateRequestId(req.request_id()));
+  RETURN_IF_ERROR(ValidateProjectFields(req.project(), /*require_title=*/true));
+  return ValidateRequired("project.team", req.project().team());
+}
+
+absl::StatusOr<v1::Project> CreateProject(Txn& txn, const Principal& p,
+                                          const v1::CreateProjectRequest& req) {
+  RETURN_IF_ERROR(ValidateCreateProject(req));
+  v1::Project project;
+  ASSIGN_OR_RETURN(
+      bool replayed,
+      ReplayRequest(txn, p, "CreateProject", req.request_id(), req, &project));
+  if (replayed) return project;
+  ASSIGN_OR_RETURN(std::string team,
+                   ResolveTeam(txn, "project.team", req.project().team()));
+  RETURN_IF_ERROR(RequireWriter(txn, p, team, "create its projects"));
+  std::string id = req.project_id().empty() ? RandomId('p') : req.project_id();
+  ASSIGN_OR_RETURN(auto existing, txn.Get(Cf::kRecords, keys::Project(id)));
+  if (existing) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("project \"projects/", id, "\" already exists"));
+  }
+  project = req.project();
+  project.set_name(absl::StrCat("projects/", id));
+  project.set_team(absl::StrCat("teams/", team));
+  if (project.owner().empty()) {
+    project.set_owner(p.UserName());
+  } else {
+    ASSIGN_OR_RETURN(std::string owner,
+                     ResolveUser(txn, "project.owner", project.owner()));
+    project.set_owner(absl::StrCat("users/", owner));
+  }
+  if (project.state() == v1::Project::STATE_UNSPECIFIED) {
+    project.set_state(v1::Project::PLANNED);
+  }
+  Dedupe(project.mutable_labels());
+  project.set_etag(Etag(txn.revision()));
+  *project.mutable_create_time() = ToProtoTime(txn.Now());
+  *project.mutable_update_time() = ToProtoTime(txn.Now());
+  txn.PutProto(Cf::kRecords, keys::Project(id), project);
+  v1::Event e = MakeEvent(p, "project.created", project.name());
+  (*e.mutable_data())["team"] = project.team();
+  txn.Emit(e);
+  RememberRequest(txn, p, "CreateProject", req.request_id(), req, project);
+  return project;
+}
+
+absl::StatusOr<v1::Project> GetProject(const Reader& reader,
+                                       const v1::GetProjectRequest& req) {
+  ASSIGN_OR_RETURN(std::string id, ParseId("name", req.name(), "projects/*"));
+  return LoadProject(reader, id);
+}
+
+absl::StatusOr<v1::ListProjectsResponse> ListProjects(
+    const Reader& reader, const v1::ListProjectsRequest& req) {
+  if (req.page_size() < 0) {
+    return absl::InvalidArgumentError("page_size must not be negative");
+  }
+  const size_t page_size = req.page_size() == 0
+                               ? kDefaultPageSize
+                               : std::min(req.page_size(), kMaxPageSize);
+  ASSIGN_OR_RETURN(filter::Filter f,
+                   filter::Filter::Parse(req.filter(), ProjectSchema()));
+  ASSIGN_OR_RETURN(
+      filter::OrderBy order,
+      filter::ParseOrderBy(req.order_by(), {"create_time", "title", "end_date"},
+                           "create_time"));
+  const std::string query = QueryFingerprint("", req.filter(), req.order_by());
+  ASSIGN_OR_RETURN(PageCursor cursor, DecodeCursor(req.page_token(), query));
+
+  // Projects are few next to tasks: a full scan, then sort.
+  std::vector<std::pair<SortKey, v1::Project>> rows;
+  absl::Status parse_error;
+  RETURN_IF_ERROR(reader.Scan(
+      Cf::kRecords, keys::ProjectPrefix(), "",
+      [&](absl::string_view key, absl::string_view value) {
+        v1::Project project;
+        if (!project.ParseFromArray(value.data(),
+                                    static_cast<int>(value.size()))) {
+          parse_error = absl::DataLossError("stored project does not parse");
+          return false;
+        }
+        if (!f.Matches([&](const std::string& field) {
+              return ProjectField(project, field);
+            })) {
+          return true;
+        }
+        SortKey k;
+        k.row = std::string(key);
+        if (order.field == "create_time") {
+          k.num = absl::ToUnixMicros(FromProtoTime(project.create_time()));
+        } else if (order.field == "title") {
+          k.text = project.title();
+        } else {
+          k.absent = project.end_date().empty();
+          k.text = project.end_date();
+        }
+        rows.emplace_back(std::move(k), std::move(project));
+        return true;
+      }));
+  RETURN_IF_ERROR(parse_error);
+  std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+    return SortBefore(a.first, b.first, order.desc);
+  });
+  SortKey after;
+  bool has_cursor = !cursor.row_key().empty();
+  after.absent = cursor.sort_absent();
+  after.num = cursor.sort_value();
+  after.text = cursor.sort_text();
+  after.row = cursor.row_key();
+
+  v1::ListProjectsResponse resp;
+  for (auto& [key, project] : rows) {
+    if (has_cursor && !SortBefore(after, key, order.desc)) continue;
+    if (static_cast<size_t>(resp.projects_size()) == page_size) {
+      PageCursor next;
+      next.set_query(query);
+      const SortKey& last = after;
+      next.set_sort_absent(last.absent);
+      next.set_sort_value(last.num);
+      next.set_sort_text(last.text);
+      next.set_row_key(last.row);
+      resp.set_next_page_token(EncodeCursor(next));
+      break;
+    }
+    *resp.add_projects() = project;
+    after = key;
+    has_cursor = true;
+  }
+  return resp;
+}
+
+absl::StatusOr<v1::Project> UpdateProject(Txn& txn, const Principal& p,
+                                          const v1::UpdateProjectRequest& req) {
+  ASSIGN_OR_RETURN(std::string id,
+                   ParseId("project.name", req.project().name(), "projects/*"));
+  const std::set<std::string> allowed = {
+      "title", "description", "team",     "owner",  "objective", "kpis",
+      "state", "start_date",  "end_date", "budget", "labels"};
+  if (req.update_mask().paths().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "update_mask is required; paths: ", absl::StrJoin(allowed, ", ")));
+  }
+  for (const std::string& path : req.update_mask().paths()) {
+    if (!allowed.count(path)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "update_mask: path \"", path,
+          "\" cannot be updated; allowed: ", absl::StrJoin(allowed, ", ")));
+    }
+  }
+  ASSIGN_OR_RETURN(v1::Project project, LoadProject(txn, id));
+  const std::string old_team = project.team().substr(strlen("teams/"));
+  RETURN_IF_ERROR(RequireWriter(txn, p, old_team, "update its projects"));
+  RETURN_IF_ERROR(
+      CheckEtag(req.project().etag(), project.etag(), project.name()));
+  const v1::Project::State old_state = project.state();
+  const v1::Project& in = req.project();
+  for (const std::string& path : req.update_mask().paths()) {
+    if (path == "title") {
+      RETURN_IF_ERROR(ValidateRequired("project.title", in.title()));
+      project.set_title(in.title());
+    } else if (path == "description") {
+      project.set_description(in.description());
+    } else if (path == "team") {
+      ASSIGN_OR_RETURN(std::string team,
+                       ResolveTeam(txn, "project.team", in.team()));
+      RETURN_IF_ERROR(RequireWriter(txn, p, team, "move projects to it"));
+      project.set_team(absl::StrCat("teams/", team));
+    } else if (path == "owner") {
+      ASSIGN_OR_RETURN(std::string owner,
+                       ResolveUser(txn, "project.owner", in.owner()));
+      project.set_owner(absl::StrCat("users/", owner));
+    } else if (path == "objective") {
+      project.set_objective(in.objective());
+    } else if (path == "kpis") {
+      *project.mutable_kpis() = in.kpis();
+    } else if (path == "state") {
+      if (in.state() == v1::Project::STATE_UNSPECIFIED) {
+        return absl::InvalidArgumentError("project.state must be set");
+      }
+      project.set_state(in.state());
+    } else if (path == "start_date") {
+      project.set_start_date(in.start_date());
+    } else if (path == "end_date") {
+      project.set_end_date(in.end_date());
+    } else if (path == "budget") {
+      if (in.has_budget()) {
+        *project.mutable_budget() = in.budget();
+      } else {
+        project.clear_budget();
+      }
+    } else if (path == "labels") {
+      *project.mutable_labels() = in.labels();
+      Dedupe(project.mutable_labels());
+    }
+  }
+  RETURN_IF_ERROR(ValidateProjectFields(project, /*require_title=*/true));
+  project.set_etag(Etag(txn.revision()));
+  *project.mutable_update_time() = ToProtoTime(txn.Now());
+  txn.PutProto(Cf::kRecords, keys::Project(id), project);
+  v1::Event e = MakeEvent(p, "project.updated", project.name());
+  (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
+  txn.Emit(e);
+  if (project.state() != old_state) {
+    v1::Event s = MakeEvent(p, "project.state_changed", project.name());
+    (*s.mutable_data())["from"] = v1::Project::State_Name(old_state);
+    (*s.mutable_data())["to"] = v1::Project::State_Name(project.state());
+    txn.Emit(s);
+  }
+  return project;
+}
+
+absl::StatusOr<v1::DeleteProjectResponse> DeleteProject(
+    Txn& txn, const Principal& p, const v1::DeleteProjectRequest& req) {
+  ASSIGN_OR_RETURN(std::string id, ParseId("name", req.name(), "projects/*"));
+  ASSIGN_OR_RETURN(v1::Project project, LoadProject(txn, id));
+  RETURN_IF_ERROR(RequireWriter(txn, p, project.team().substr(strlen("teams/")),
+                                "delete its projects"));
+  RETURN_IF_ERROR(CheckEtag(req.etag(), project.etag(), project.name()));
+  std::vector<v1::Task> tasks;
+  int open = 0;
+  std::string first_open;
+  absl::Status parse_error;
+  RETURN_IF_ERROR(txn.Scan(
+      Cf::kRecords, keys::TaskPrefix(id), "",
+      [&](absl::string_view, absl::string_view value) {
+        v1::Task t;
+        if (!t.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          parse_error = absl::DataLossError("stored task does not parse");
+          return false;
+        }
+        if (IsOpen(t.state()) && open++ == 0) first_open = t.name();
+        tasks.push_back(std::move(t));
+        return true;
+      }));
+  RETURN_IF_ERROR(parse_error);
+  if (open > 0 && !req.force()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(project.name(), " has ", open, " open task",
+                     open == 1 ? "" : "s", " (such as ", first_open,
+                     "); complete or cancel them, or delete with force"));
+  }
+  for (const v1::Task& t : tasks) RETURN_IF_ERROR(RemoveTask(txn, p, t));
+  txn.Delete(Cf::kRecords, keys::Project(id));
+  v1::Event e = MakeEvent(p, "project.deleted", project.name());
+  (*e.mutable_data())["deleted_tasks"] = absl::StrCat(tasks.size());
+  txn.Emit(e);
+  v1::DeleteProjectResponse resp;
+  resp.set_deleted_tasks(static_cast<int32_t>(tasks.size()));
+  return resp;
+}
+
+}  // namespace mops::services::projects

@@ -1,0 +1,128 @@
+// Projects and tasks: the rules. Writes run inside engine commands (Txn);
+// reads take any Reader. projects_service.h adapts them to gRPC.
+#ifndef MOPS_SERVICES_PROJECTS_PROJECTS_H_
+#define MOPS_SERVICES_PROJECTS_PROJECTS_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "mops/internal/v1/records.pb.h"
+#include "mops/v1/projects.pb.h"
+#include "services/common/principal.h"
+#include "storage/engine.h"
+
+namespace mops::services::projects {
+
+inline constexpr char kTaskOverdueTimer[] = "task.overdue";
+inline constexpr size_t kMaxTitleLength = 200;
+inline constexpr size_t kMaxTextLength = 10000;  // descriptions, comments
+inline constexpr size_t kMaxListItems = 64;      // labels, KPIs
+inline constexpr size_t kMaxDependencies = 100;
+inline constexpr size_t kMaxCustomFields = 50;
+inline constexpr size_t kMaxComments = 500;
+
+// ---- projects
+
+absl::Status ValidateCreateProject(const v1::CreateProjectRequest& req);
+absl::StatusOr<v1::Project> CreateProject(storage::Txn& txn, const Principal& p,
+                                          const v1::CreateProjectRequest& req);
+absl::StatusOr<v1::Project> GetProject(const storage::Reader& reader,
+                                       const v1::GetProjectRequest& req);
+absl::StatusOr<v1::ListProjectsResponse> ListProjects(
+    const storage::Reader& reader, const v1::ListProjectsRequest& req);
+absl::StatusOr<v1::Project> UpdateProject(storage::Txn& txn, const Principal& p,
+                                          const v1::UpdateProjectRequest& req);
+absl::StatusOr<v1::DeleteProjectResponse> DeleteProject(
+    storage::Txn& txn, const Principal& p, const v1::DeleteProjectRequest& req);
+
+// ---- tasks
+
+absl::Status ValidateCreateTask(const v1::CreateTaskRequest& req);
+absl::StatusOr<v1::Task> CreateTask(storage::Txn& txn, const Principal& p,
+                                    const v1::CreateTaskRequest& req);
+absl::StatusOr<v1::Task> GetTask(const storage::Reader& reader,
+                                 const v1::GetTaskRequest& req);
+absl::StatusOr<v1::Task> UpdateTask(storage::Txn& txn, const Principal& p,
+                                    const v1::UpdateTaskRequest& req);
+absl::Status DeleteTask(storage::Txn& txn, const Principal& p,
+                        const v1::DeleteTaskRequest& req);
+
+// The state methods. `action` names the RPC (StartTask, CompleteTask,
+// ReopenTask, CancelTask) for request_id replay and messages.
+absl::StatusOr<v1::Task> ChangeTaskState(storage::Txn& txn, const Principal& p,
+                                         absl::string_view action,
+                                         const v1::TaskActionRequest& req);
+absl::StatusOr<v1::Task> BlockTask(storage::Txn& txn, const Principal& p,
+                                   const v1::BlockTaskRequest& req);
+absl::StatusOr<v1::Task> CommentTask(storage::Txn& txn, const Principal& p,
+                                     const v1::CommentTaskRequest& req);
+
+// The task.overdue timer.
+absl::Status FireOverdue(storage::Txn& txn,
+                         const mops::internal::v1::TimerRecord& timer);
+
+// How much a List read, to show that selective filters use an index.
+struct ListStats {
+  int64_t index_rows = 0;    // index keys scanned
+  int64_t records_read = 0;  // task records loaded
+};
+absl::StatusOr<v1::ListTasksResponse> ListTasks(const storage::Reader& reader,
+                                                const Principal& p,
+                                                const v1::ListTasksRequest& req,
+                                                ListStats* stats = nullptr);
+
+// ---- shared by projects.cc, tasks.cc and task_query.cc
+
+namespace internal {
+
+absl::StatusOr<v1::Project> LoadProject(const storage::Reader& reader,
+                                        absl::string_view id);
+// (project, task) ids of "projects/{p}/tasks/{t}".
+absl::StatusOr<std::pair<std::string, std::string>> ParseTaskName(
+    absl::string_view field, absl::string_view name);
+absl::StatusOr<v1::Task> LoadTask(const storage::Reader& reader,
+                                  absl::string_view project,
+                                  absl::string_view task);
+// Admins and members of `team` (an id) may write.
+absl::StatusOr<bool> IsAdminOrMember(const storage::Reader& reader,
+                                     const Principal& p,
+                                     absl::string_view team);
+absl::Status ValidateLabels(
+    absl::string_view field,
+    const google::protobuf::RepeatedPtrField<std::string>& labels);
+std::string Etag(uint64_t revision);
+absl::Status CheckEtag(absl::string_view given, absl::string_view current,
+                       absl::string_view resource);
+v1::Event MakeEvent(const Principal& p, absl::string_view type,
+                    absl::string_view subject);
+// Writes a task and moves its index rows from `old` (nullptr: new task).
+void SaveTask(storage::Txn& txn, const v1::Task* old, v1::Task* task);
+// Deletes a task, its index rows and its dependents' references to it.
+absl::Status RemoveTask(storage::Txn& txn, const Principal& p,
+                        const v1::Task& task);
+bool IsOpen(v1::Task::State state);
+std::string RandomId(char prefix);
+
+// Sorted keyset pagination: rows order by (value, row key), absent values
+// last in either direction.
+struct SortKey {
+  bool absent = false;
+  int64_t num = 0;
+  std::string text;
+  std::string row;  // the row's storage key: unique, the tie-breaker
+};
+bool SortBefore(const SortKey& a, const SortKey& b, bool desc);
+std::string QueryFingerprint(absl::string_view parent, absl::string_view filter,
+                             absl::string_view order_by);
+std::string EncodeCursor(const mops::internal::v1::PageCursor& cursor);
+// An empty token gives an empty cursor.
+absl::StatusOr<mops::internal::v1::PageCursor> DecodeCursor(
+    absl::string_view token, absl::string_view query);
+
+}  // namespace internal
+}  // namespace mops::services::projects
+
+#endif  // MOPS_SERVICES_PROJECTS_PROJECTS_H_

@@ -1,0 +1,391 @@
+// ListTasks: filter, order and page over tasks, reading an index when the
+// filter allows.
+//
+// Plan, from the top-level AND of the filter: `assignee = X` reads the
+// assignee index, else `team = X` the team index, else a parent project (or
+// `project = X`) that project's tasks, else a state filter that keeps only
+// open (or only closed) tasks the due index, else every task. Index keys
+// hold (group, due time), so a state filter narrows to one group and
+// due_time bounds to a key range. When one group is read and the order is
+// due_time ascending, rows come in index order and the scan stops after one
+// page; otherwise the candidates are sorted.
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/filter.h"
+#include "services/common/pagination.h"
+#include "services/common/time_util.h"
+#include "services/common/validation.h"
+#include "services/projects/projects.h"
+#include "storage/keys.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::projects {
+
+namespace keys = storage::keys;
+using mops::internal::v1::PageCursor;
+using storage::Cf;
+using storage::Reader;
+using namespace internal;  // NOLINT
+
+namespace {
+
+constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+filter::Schema TaskSchema(const Principal& p) {
+  filter::Schema schema;
+  auto prefixed = [](std::string prefix) {
+    return [prefix](absl::string_view lit) -> absl::StatusOr<filter::Value> {
+      std::string v(lit);
+      if (v.find('/') == std::string::npos) v = prefix + v;
+      return filter::Value::String(v);
+    };
+  };
+  schema["state"] = {
+      false, [](absl::string_view lit) -> absl::StatusOr<filter::Value> {
+        v1::Task::State s;
+        if (!v1::Task::State_Parse(absl::AsciiStrToUpper(lit), &s) ||
+            s == v1::Task::STATE_UNSPECIFIED) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "\"", lit,
+              "\" is not a task state (TODO, IN_PROGRESS, BLOCKED, "
+              "DONE, CANCELLED)"));
+        }
+        return filter::Value::Int(s);
+      }};
+  schema["assignee"] = {
+      false, [p](absl::string_view lit) -> absl::StatusOr<filter::Value> {
+        if (lit == "me" || lit == "users/me") {
+          return filter::Value::String(p.UserName());
+        }
+        std::string v(lit);
+        if (v.find('/') == std::string::npos) v = "users/" + v;
+        return filter::Value::String(v);
+      }};
+  schema["team"] = {false, prefixed("teams/")};
+  schema["project"] = {false, prefixed("projects/")};
+  schema["labels"] = {false, filter::ParseStringLiteral};
+  schema["priority"] = {
+      true, [](absl::string_view lit) -> absl::StatusOr<filter::Value> {
+        v1::Task::Priority pr;
+        if (!v1::Task::Priority_Parse(absl::AsciiStrToUpper(lit), &pr) ||
+            pr == v1::Task::PRIORITY_UNSPECIFIED) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("\"", lit, "\" is not a priority (P0, P1, P2, P3)"));
+        }
+        return filter::Value::Int(pr);
+      }};
+  schema["due_time"] = {true, filter::ParseTimeLiteral};
+  schema["create_time"] = {true, filter::ParseTimeLiteral};
+  return schema;
+}
+
+filter::Value TaskField(const v1::Task& t, const std::string& field) {
+  if (field == "state") return filter::Value::Int(t.state());
+  if (field == "assignee") {
+    return t.assignee().empty() ? filter::Value::Absent()
+                                : filter::Value::String(t.assignee());
+  }
+  if (field == "team") {
+    return t.team().empty() ? filter::Value::Absent()
+                            : filter::Value::String(t.team());
+  }
+  if (field == "project") {
+    return filter::Value::String(t.name().substr(0, t.name().find("/tasks/")));
+  }
+  if (field == "labels")
+    return filter::Value::List({t.labels().begin(), t.labels().end()});
+  if (field == "priority") return filter::Value::Int(t.priority());
+  if (field == "due_time") {
+    if (!t.has_due_time()) return filter::Value::Absent();
+    return filter::Value::Int(absl::ToUnixMicros(FromProtoTime(t.due_time())));
+  }
+  if (field == "create_time") {
+    return filter::Value::Int(
+        absl::ToUnixMicros(FromProtoTime(t.create_time())));
+  }
+  return filter::Value::Absent();
+}
+
+enum class Path { kAssignee, kTeam, kDue, kProject, kAll };
+
+struct Plan {
+  Path path = Path::kAll;
+  std::string key;      // assignee or team id
+  std::string project;  // restricts to one project ("" = any)
+  std::vector<uint8_t> groups;
+  int64_t due_lo = kMin;
+  int64_t due_hi = kMax;
+};
+
+std::string IndexBase(const Plan& plan, uint8_t group) {
+  switch (plan.path) {
+    case Path::kAssignee:
+      return keys::IdxTaskAssignee(plan.key, group);
+    case Path::kTeam:
+      return keys::IdxTaskTeam(plan.key, group);
+    default:
+      return keys::IdxTaskDue(group);
+  }
+}
+
+std::string IndexAt(const Plan& plan, uint8_t group, int64_t due) {
+  switch (plan.path) {
+    case Path::kAssignee:
+      return keys::IdxTaskAssignee(plan.key, group, due);
+    case Path::kTeam:
+      return keys::IdxTaskTeam(plan.key, group, due);
+    default:
+      return keys::IdxTaskDue(group, due);
+  }
+}
+
+// [start, end) of one group's rows within the due-time bounds.
+std::pair<std::string, std::string> IndexRange(const Plan& plan,
+                                               uint8_t group) {
+  std::string base = IndexBase(plan, group);
+  std::string start =
+      plan.due_lo == kMin ? base : IndexAt(plan, group, plan.due_lo);
+  std::string end = plan.due_hi == kMax ? storage::PrefixEnd(base)
+                                        : IndexAt(plan, group, plan.due_hi + 1);
+  return {start, end};
+}
+
+std::string IdOf(const filter::Value& v, absl::string_view prefix) {
+  return v.str.substr(prefix.size());
+}
+
+absl::StatusOr<Plan> MakePlan(const filter::Filter& f,
+                              const std::string& parent_project) {
+  Plan plan;
+  plan.project = parent_project;
+  if (auto proj = f.RequiredEquals("project")) {
+    std::string id = IdOf(*proj, "projects/");
+    if (!plan.project.empty() && plan.project != id) {
+      plan.groups.clear();  // contradicts the parent: nothing matches
+      plan.path = Path::kProject;
+      plan.project = "\x01";  // no such project id
+      return plan;
+    }
+    plan.project = id;
+  }
+  for (uint8_t group : {0, 1}) {
+    std::vector<v1::Task::State> states =
+        group == 0
+            ? std::vector<v1::Task::State>{v1::Task::TODO,
+                                           v1::Task::IN_PROGRESS,
+                                           v1::Task::BLOCKED}
+            : std::vector<v1::Task::State>{v1::Task::DONE, v1::Task::CANCELLED};
+    for (v1::Task::State s : states) {
+      if (f.Allows("state", filter::Value::Int(s))) {
+        plan.groups.push_back(group);
+        break;
+      }
+    }
+  }
+  f.IntBounds("due_time", &plan.due_lo, &plan.due_hi);
+  auto assignee = f.RequiredEquals("assignee");
+  auto team = f.RequiredEquals("team");
+  if (assignee && absl::StartsWith(assignee->str, "users/")) {
+    plan.path = Path::kAssignee;
+    plan.key = IdOf(*assignee, "users/");
+  } else if (team && absl::StartsWith(team->str, "teams/")) {
+    plan.path = Path::kTeam;
+    plan.key = IdOf(*team, "teams/");
+  } else if (!plan.project.empty()) {
+    plan.path = Path::kProject;
+  } else if (plan.groups.size() == 1) {
+    plan.path = Path::kDue;
+  }
+  return plan;
+}
+
+bool IsIndexPath(Path path) {
+  return path == Path::kAssignee || path == Path::kTeam || path == Path::kDue;
+}
+
+internal::SortKey SortKeyOf(const v1::Task& t, const std::string& field,
+                            const std::string& row) {
+  internal::SortKey k;
+  k.row = row;
+  if (field == "due_time") {
+    k.absent = !t.has_due_time();
+    if (!k.absent) k.num = absl::ToUnixMicros(FromProtoTime(t.due_time()));
+  } else if (field == "priority") {
+    k.num = t.priority();
+  } else {
+    k.num = absl::ToUnixMicros(FromProtoTime(t.create_time()));
+  }
+  return k;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
+                                                const Principal& p,
+                                                const v1::ListTasksRequest& req,
+                                                ListStats* stats) {
+  ListStats local;
+  if (stats == nullptr) stats = &local;
+  ASSIGN_OR_RETURN(
+      std::string parent,
+      ParseId("parent", req.parent(), "projects/*", /*allow_wildcard=*/true));
+  if (parent == "-") {
+    parent.clear();
+  } else {
+    RETURN_IF_ERROR(LoadProject(reader, parent).status());
+  }
+  if (req.page_size() < 0) {
+    return absl::InvalidArgumentError("page_size must not be negative");
+  }
+  const size_t page_size = req.page_size() == 0
+                               ? kDefaultPageSize
+                               : std::min(req.page_size(), kMaxPageSize);
+  ASSIGN_OR_RETURN(filter::Filter f,
+                   filter::Filter::Parse(req.filter(), TaskSchema(p)));
+  ASSIGN_OR_RETURN(
+      filter::OrderBy order,
+      filter::ParseOrderBy(
+          req.order_by(), {"due_time", "priority", "create_time"}, "due_time"));
+  const std::string query =
+      QueryFingerprint(req.parent(), req.filter(), req.order_by());
+  ASSIGN_OR_RETURN(PageCursor cursor, DecodeCursor(req.page_token(), query));
+  ASSIGN_OR_RETURN(Plan plan, MakePlan(f, parent));
+
+  auto matches = [&](const v1::Task& t) {
+    return f.Matches(
+        [&](const std::string& field) { return TaskField(t, field); });
+  };
+  // Loads the task behind an index row; false when it does not match.
+  auto load = [&](absl::string_view index_key,
+                  v1::Task* t) -> absl::StatusOr<bool> {
+    ++stats->index_rows;
+    auto ids = keys::TaskOfIndexRow(index_key);
+    if (!ids) return absl::DataLossError("malformed task index row");
+    if (!plan.project.empty() && ids->first != plan.project) return false;
+    ++stats->records_read;
+    ASSIGN_OR_RETURN(
+        bool found,
+        reader.GetProto(Cf::kRecords, keys::Task(ids->first, ids->second), t));
+    return found && matches(*t);
+  };
+
+  v1::ListTasksResponse resp;
+  if (plan.groups.empty()) return resp;
+
+  // Index order is the requested order: read one page and stop.
+  if (IsIndexPath(plan.path) && plan.groups.size() == 1 &&
+      order.field == "due_time" && !order.desc) {
+    auto [start, end] = IndexRange(plan, plan.groups[0]);
+    if (!cursor.index_key().empty()) {
+      if (!absl::StartsWith(cursor.index_key(),
+                            IndexBase(plan, plan.groups[0]))) {
+        return absl::InvalidArgumentError(
+            "page_token is not valid for this list");
+      }
+      std::string resume = cursor.index_key() + std::string(1, '\0');
+      start = std::max(start, resume);
+    }
+    std::string last_key;
+    absl::Status error;
+    RETURN_IF_ERROR(reader.ScanRange(
+        Cf::kIndex, start, end, [&](absl::string_view key, absl::string_view) {
+          v1::Task t;
+          absl::StatusOr<bool> ok = load(key, &t);
+          if (!ok.ok()) {
+            error = ok.status();
+            return false;
+          }
+          if (!*ok) return true;
+          if (static_cast<size_t>(resp.tasks_size()) == page_size) {
+            PageCursor next;
+            next.set_query(query);
+            next.set_index_key(last_key);
+            resp.set_next_page_token(EncodeCursor(next));
+            return false;
+          }
+          *resp.add_tasks() = std::move(t);
+          last_key.assign(key.data(), key.size());
+          return true;
+        }));
+    RETURN_IF_ERROR(error);
+    return resp;
+  }
+
+  // Otherwise: every candidate, sorted.
+  std::vector<std::pair<internal::SortKey, v1::Task>> rows;
+  absl::Status error;
+  auto keep = [&](v1::Task t) {
+    const std::string row = t.name();
+    auto ids = ParseTaskName("name", row);
+    std::string key = ids.ok() ? keys::Task(ids->first, ids->second) : row;
+    rows.emplace_back(SortKeyOf(t, order.field, key), std::move(t));
+  };
+  if (IsIndexPath(plan.path)) {
+    for (uint8_t group : plan.groups) {
+      auto [start, end] = IndexRange(plan, group);
+      RETURN_IF_ERROR(
+          reader.ScanRange(Cf::kIndex, start, end,
+                           [&](absl::string_view key, absl::string_view) {
+                             v1::Task t;
+                             absl::StatusOr<bool> ok = load(key, &t);
+                             if (!ok.ok()) {
+                               error = ok.status();
+                               return false;
+                             }
+                             if (*ok) keep(std::move(t));
+                             return true;
+                           }));
+      RETURN_IF_ERROR(error);
+    }
+  } else {
+    const std::string prefix = plan.path == Path::kProject
+                                   ? keys::TaskPrefix(plan.project)
+                                   : keys::AllTasksPrefix();
+    RETURN_IF_ERROR(reader.Scan(
+        Cf::kRecords, prefix, "",
+        [&](absl::string_view, absl::string_view value) {
+          ++stats->records_read;
+          v1::Task t;
+          if (!t.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            error = absl::DataLossError("stored task does not parse");
+            return false;
+          }
+          if (matches(t)) keep(std::move(t));
+          return true;
+        }));
+    RETURN_IF_ERROR(error);
+  }
+  std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+    return SortBefore(a.first, b.first, order.desc);
+  });
+  internal::SortKey after;
+  bool has_cursor = !cursor.row_key().empty();
+  after.absent = cursor.sort_absent();
+  after.num = cursor.sort_value();
+  after.row = cursor.row_key();
+  for (auto& [key, task] : rows) {
+    if (has_cursor && !SortBefore(after, key, order.desc)) continue;
+    if (static_cast<size_t>(resp.tasks_size()) == page_size) {
+      PageCursor next;
+      next.set_query(query);
+      next.set_sort_absent(after.absent);
+      next.set_sort_value(after.num);
+      next.set_row_key(after.row);
+      resp.set_next_page_token(EncodeCursor(next));
+      break;
+    }
+    *resp.add_tasks() = std::move(task);
+    after = key;
+    has_cursor = true;
+  }
+  return resp;
+}
+
+}  // namespace mops::services::projects
