@@ -149,8 +149,13 @@ class Parser {
 
   absl::StatusOr<NodePtr> Simple() {
     SkipSpace();
-    if (pos_ >= text_.size())
+    if (pos_ >= text_.size()) {
       return Error("expected a condition, found the end");
+    }
+    if (AtKeyword("AND") || AtKeyword("OR")) {
+      return Error(
+          absl::StrCat("expected a condition before \"", Peek(), "\""));
+    }
     if (text_[pos_] == '(') {
       ++pos_;
       auto inner = Expression();
