@@ -46,24 +46,6 @@ class IdentityServiceTest : public testing::ServiceTest {
     v1::Membership m;
     return Call(identity_.get(), &Stub::AddTeamMember, token, req, &m);
   }
-
-  std::vector<v1::Event> AllEvents() {
-    v1::ListEventsRequest req;
-    req.set_page_size(1000);
-    v1::ListEventsResponse resp;
-    grpc::Status s = Call(events_.get(), &v1::EventService::Stub::ListEvents,
-                          admin_token_, req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return {resp.events().begin(), resp.events().end()};
-  }
-
-  int CountEvents(const std::string& type, const std::string& subject) {
-    int n = 0;
-    for (const auto& e : AllEvents()) {
-      if (e.type() == type && e.subject() == subject) ++n;
-    }
-    return n;
-  }
 };
 
 // ---------------------------------------------------------------- auth

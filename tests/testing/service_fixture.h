@@ -6,12 +6,14 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "mops/v1/admin.grpc.pb.h"
 #include "mops/v1/events.grpc.pb.h"
 #include "mops/v1/identity.grpc.pb.h"
+#include "mops/v1/projects.grpc.pb.h"
 #include "services/server/server.h"
 #include "storage/clock.h"
 #include "tests/testing/temp_dir.h"
@@ -38,6 +40,8 @@ class ServiceTest : public ::testing::Test {
     identity_ = v1::IdentityService::NewStub(channel_);
     admin_ = v1::AdminService::NewStub(channel_);
     events_ = v1::EventService::NewStub(channel_);
+    projects_ = v1::ProjectService::NewStub(channel_);
+    tasks_ = v1::TaskService::NewStub(channel_);
     std::ifstream in(server_->admin_token_path());
     std::getline(in, admin_token_);
   }
@@ -84,6 +88,30 @@ class ServiceTest : public ::testing::Test {
     return tresp.secret();
   }
 
+  std::vector<v1::Event> AllEvents() {
+    std::vector<v1::Event> all;
+    v1::ListEventsRequest req;
+    req.set_page_size(1000);
+    while (true) {
+      v1::ListEventsResponse resp;
+      grpc::Status s = Call(events_.get(), &v1::EventService::Stub::ListEvents,
+                            admin_token_, req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok() || resp.events().empty()) break;
+      all.insert(all.end(), resp.events().begin(), resp.events().end());
+      req.set_after_revision(resp.next_after_revision());
+    }
+    return all;
+  }
+
+  int CountEvents(const std::string& type, const std::string& subject) {
+    int n = 0;
+    for (const auto& e : AllEvents()) {
+      if (e.type() == type && e.subject() == subject) ++n;
+    }
+    return n;
+  }
+
   TempDir dir_;
   storage::FakeClock clock_{kTestStart};
   std::unique_ptr<services::MopsServer> server_;
@@ -91,6 +119,8 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<v1::IdentityService::Stub> identity_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::EventService::Stub> events_;
+  std::unique_ptr<v1::ProjectService::Stub> projects_;
+  std::unique_ptr<v1::TaskService::Stub> tasks_;
   std::string admin_token_;
 };
 
