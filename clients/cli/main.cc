@@ -5,6 +5,7 @@
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/client.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/output.h"
 #include "mops/v1/admin.grpc.pb.h"
 #include "mops/v1/events.grpc.pb.h"
@@ -20,24 +21,6 @@ constexpr char kExitCodesHelp[] =
     "4 permission denied, 5 server unreachable or timed out.\n"
     "Environment: MOPS_SERVER, MOPS_TOKEN, MOPS_ON_BEHALF_OF override the "
     "config context; NO_COLOR turns colour off.";
-
-struct Cli {
-  GlobalFlags flags;
-  Format format() const {
-    return flags.output == "json" ? Format::kJson : Format::kTable;
-  }
-  void Print(const google::protobuf::Message& m,
-             const std::function<Table()>& table) const {
-    std::cout << (format() == Format::kJson ? ToJson(m) : table().Render());
-  }
-};
-
-std::string UserName(const std::string& id) {
-  return id.find('/') == std::string::npos ? "users/" + id : id;
-}
-std::string TeamName(const std::string& id) {
-  return id.find('/') == std::string::npos ? "teams/" + id : id;
-}
 
 // Parses "30d", "12h", "45m", "90s" for token lifetimes.
 int64_t ParseLifetimeSeconds(const std::string& text) {
@@ -60,22 +43,6 @@ int64_t ParseLifetimeSeconds(const std::string& text) {
                                    "45m"};
   }
   return n * mult;
-}
-
-template <typename Resp, typename Req, typename Call>
-Resp ListAll(const Client& client, Req req, Call call) {
-  Resp all;
-  for (int pages = 0; pages < 10000; ++pages) {
-    Resp page;
-    auto ctx = client.NewContext();
-    client.Check(call(ctx.get(), req, &page));
-    std::string next = page.next_page_token();
-    page.clear_next_page_token();
-    all.MergeFrom(page);
-    if (next.empty()) break;
-    req.set_page_token(next);
-  }
-  return all;
 }
 
 Table UsersTable(const google::protobuf::RepeatedPtrField<v1::User>& users) {
@@ -120,13 +87,6 @@ Table TokensTable(const google::protobuf::RepeatedPtrField<v1::Token>& tokens) {
               tok.has_expire_time() ? FormatTime(tok.expire_time()) : "never"});
   }
   return t;
-}
-
-template <typename T>
-google::protobuf::RepeatedPtrField<T> One(const T& item) {
-  google::protobuf::RepeatedPtrField<T> out;
-  *out.Add() = item;
-  return out;
 }
 
 v1::Membership::Role ParseRole(const std::string& role) {
@@ -823,6 +783,8 @@ int Run(int argc, char** argv) {
   AddGrant(app, cli, action);
   AddAdmin(app, cli, action);
   AddEvents(app, cli, action);
+  AddProject(app, cli, action);
+  AddTask(app, cli, action);
 
   try {
     app.parse(argc, argv);

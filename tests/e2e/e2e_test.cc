@@ -8,6 +8,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "mops/v1/identity.pb.h"
+#include "mops/v1/projects.pb.h"
 #include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -154,6 +155,127 @@ TEST_F(EndToEndTest, AdminSetsUpATeamLeadWhoWorksWithTheirOwnToken) {
   r = Mops({"whoami", "--timeout", "2s"});
   EXPECT_EQ(r.exit_code, 5);
   EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE"));
+}
+
+TEST_F(EndToEndTest, ATeamLeadsDayWithProjectsAndTasks) {
+  Mopsd server(MOPSD_PATH, dir_.Sub("data"));
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  ASSERT_EQ(Mops({"login", "--server", server.address(), "--token-file",
+                  AdminTokenFile()})
+                .exit_code,
+            0);
+  // The admin sets up Lena, lead of marketing, and Max, a designer.
+  ASSERT_EQ(
+      Mops({"user", "create", "lena", "--display-name", "Lena"}).exit_code, 0);
+  ASSERT_EQ(Mops({"user", "create", "max", "--display-name", "Max"}).exit_code,
+            0);
+  ASSERT_EQ(Mops({"team", "add-member", "marketing", "lena", "--role", "lead"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Mops({"team", "add-member", "marketing", "max"}).exit_code, 0);
+  RunResult r = Mops({"token", "create", "--user", "lena", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::CreateTokenResponse token;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &token).ok());
+  Env lena = {{"MOPS_TOKEN", token.secret()}};
+
+  // Lena plans the launch.
+  r = Mops(
+      {"project", "create", "q4-launch", "--title", "Q4 launch", "--team",
+       "marketing", "--objective", "Grow pipeline", "--kpi", "pipeline",
+       "--budget", "50000 EUR", "--end", "2026-12-31", "--label", "launch"},
+      lena);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("50000.00 EUR"));
+  ASSERT_EQ(Mops({"task", "create", "--project", "q4-launch", "--id", "brief",
+                  "--title", "Creative brief", "--assignee", "lena", "--due",
+                  "2030-01-05T17:00:00Z"},
+                 lena)
+                .exit_code,
+            0);
+  ASSERT_EQ(Mops({"task", "create", "--project", "q4-launch", "--id", "design",
+                  "--title", "Design assets", "--assignee", "max",
+                  "--depends-on", "q4-launch/brief", "--due", "2030-01-10"},
+                 lena)
+                .exit_code,
+            0);
+  r = Mops({"task", "create", "--project", "q4-launch", "--id", "go-live",
+            "--title", "Go live", "--assignee", "lena", "--priority", "P0",
+            "--depends-on", "q4-launch/design", "--depends-on",
+            "q4-launch/brief", "--due", "2020-01-01T09:00:00Z"},
+           lena);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  // My open tasks: the overdue one first, marked in words (no colour here).
+  r = Mops({"task", "list", "--mine", "--open"}, lena);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("q4-launch/go-live"));
+  EXPECT_THAT(r.out, HasSubstr("overdue"));
+  EXPECT_THAT(r.out, HasSubstr("q4-launch/brief"));
+  EXPECT_THAT(r.out, Not(HasSubstr("design")));  // Max's
+  EXPECT_LT(r.out.find("go-live"), r.out.find("brief"));
+  EXPECT_EQ(r.out.find("\033["), std::string::npos);
+
+  // Going live first is refused: its dependencies are not done.
+  r = Mops({"task", "start", "q4-launch/go-live"}, lena);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_THAT(r.err, HasSubstr("projects/q4-launch/tasks/brief"));
+  EXPECT_THAT(r.err, HasSubstr("projects/q4-launch/tasks/design"));
+
+  // Complete in order; Max does his own task with his own token.
+  ASSERT_EQ(Mops({"task", "done", "q4-launch/brief"}, lena).exit_code, 0);
+  r = Mops({"token", "create", "--user", "max", "-o", "json"});
+  v1::CreateTokenResponse max_token;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(r.out, &max_token).ok());
+  Env max = {{"MOPS_TOKEN", max_token.secret()}};
+  ASSERT_EQ(Mops({"task", "start", "q4-launch/design"}, max).exit_code, 0);
+  r = Mops(
+      {"task", "block", "q4-launch/design", "-m", "waiting for logo files"},
+      max);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("blocked: waiting for logo files"));
+  ASSERT_EQ(Mops({"task", "done", "q4-launch/design"}, max).exit_code, 0);
+  ASSERT_EQ(
+      Mops({"task", "comment", "q4-launch/go-live", "-m", "Assets are in"}, max)
+          .exit_code,
+      0);
+  ASSERT_EQ(Mops({"task", "start", "q4-launch/go-live"}, lena).exit_code, 0);
+  r = Mops({"task", "done", "q4-launch/go-live"}, lena);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("done"));
+  EXPECT_THAT(r.out, HasSubstr("Assets are in"));
+
+  r = Mops({"task", "list", "--mine", "--open"}, lena);
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, Not(HasSubstr("q4-launch/")));
+  r = Mops({"task", "list", "--project", "q4-launch", "--state", "done", "-o",
+            "json"},
+           lena);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::ListTasksResponse done;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &done).ok())
+      << r.out;
+  EXPECT_EQ(done.tasks_size(), 3);
+
+  // A bad filter says where; a stranger cannot touch the project.
+  r = Mops({"task", "list", "--filter", "priority = P7"}, lena);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("not a priority"));
+  EXPECT_THAT(r.err, HasSubstr("position 12"));
+  ASSERT_EQ(Mops({"user", "create", "sal", "--display-name", "Sal"}).exit_code,
+            0);
+  r = Mops({"token", "create", "--user", "sal", "-o", "json"});
+  v1::CreateTokenResponse sal_token;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(r.out, &sal_token).ok());
+  r = Mops({"project", "update", "q4-launch", "--state", "cancelled"},
+           {{"MOPS_TOKEN", sal_token.secret()}});
+  EXPECT_EQ(r.exit_code, 4);
+  r = Mops({"project", "update", "q4-launch", "--state", "completed"}, lena);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("completed"));
 }
 
 TEST_F(EndToEndTest, BackupThroughTheCliStartsAsANewServer) {

@@ -1,0 +1,60 @@
+// Pieces shared by the CLI's command files.
+#ifndef MOPS_CLIENTS_CLI_COMMANDS_H_
+#define MOPS_CLIENTS_CLI_COMMANDS_H_
+
+#include <functional>
+#include <iostream>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "clients/cli/client.h"
+#include "clients/cli/output.h"
+#include "google/protobuf/repeated_ptr_field.h"
+
+namespace mops::cli {
+
+struct Cli {
+  GlobalFlags flags;
+  Format format() const {
+    return flags.output == "json" ? Format::kJson : Format::kTable;
+  }
+  void Print(const google::protobuf::Message& m,
+             const std::function<Table()>& table) const {
+    std::cout << (format() == Format::kJson ? ToJson(m) : table().Render());
+  }
+};
+
+// "ann" -> "users/ann"; names with a '/' pass through.
+std::string UserName(const std::string& id);
+std::string TeamName(const std::string& id);
+
+// Calls a List method page after page and merges the pages.
+template <typename Resp, typename Req, typename Call>
+Resp ListAll(const Client& client, Req req, Call call) {
+  Resp all;
+  for (int pages = 0; pages < 10000; ++pages) {
+    Resp page;
+    auto ctx = client.NewContext();
+    client.Check(call(ctx.get(), req, &page));
+    std::string next = page.next_page_token();
+    page.clear_next_page_token();
+    all.MergeFrom(page);
+    if (next.empty()) break;
+    req.set_page_token(next);
+  }
+  return all;
+}
+
+template <typename T>
+google::protobuf::RepeatedPtrField<T> One(const T& item) {
+  google::protobuf::RepeatedPtrField<T> out;
+  *out.Add() = item;
+  return out;
+}
+
+void AddProject(CLI::App& app, Cli& cli, std::function<void()>& action);
+void AddTask(CLI::App& app, Cli& cli, std::function<void()>& action);
+
+}  // namespace mops::cli
+
+#endif  // MOPS_CLIENTS_CLI_COMMANDS_H_
