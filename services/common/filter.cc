@@ -461,4 +461,31 @@ absl::StatusOr<Value> ParseStringLiteral(absl::string_view literal) {
   return Value::String(std::string(literal));
 }
 
+std::function<absl::StatusOr<Value>(absl::string_view)> EnumLiteral(
+    const google::protobuf::EnumDescriptor* type, std::string what) {
+  return [type, what](absl::string_view literal) -> absl::StatusOr<Value> {
+    const google::protobuf::EnumValueDescriptor* v =
+        type->FindValueByName(absl::AsciiStrToUpper(literal));
+    if (v == nullptr || v->number() == 0) {
+      std::vector<std::string> names;
+      for (int i = 1; i < type->value_count(); ++i) {
+        names.push_back(type->value(i)->name());
+      }
+      return absl::InvalidArgumentError(
+          absl::StrCat("\"", literal, "\" is not ", what, " (",
+                       absl::StrJoin(names, ", "), ")"));
+    }
+    return Value::Int(v->number());
+  };
+}
+
+std::function<absl::StatusOr<Value>(absl::string_view)> NameLiteral(
+    std::string prefix) {
+  return [prefix](absl::string_view literal) -> absl::StatusOr<Value> {
+    std::string v(literal);
+    if (v.find('/') == std::string::npos) v = prefix + v;
+    return Value::String(v);
+  };
+}
+
 }  // namespace mops::services::filter

@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
 
 namespace mops::services::filter {
 
@@ -104,6 +105,13 @@ absl::StatusOr<OrderBy> ParseOrderBy(absl::string_view text,
 // Literal parsers shared by schemas.
 absl::StatusOr<Value> ParseTimeLiteral(absl::string_view literal);
 absl::StatusOr<Value> ParseStringLiteral(absl::string_view literal);
+// A protobuf enum's value by name, case-blind; `what` names it in errors
+// ("a task state"). The zero (UNSPECIFIED) value is refused.
+std::function<absl::StatusOr<Value>(absl::string_view)> EnumLiteral(
+    const google::protobuf::EnumDescriptor* type, std::string what);
+// A resource name; a bare id gets `prefix` ("teams/").
+std::function<absl::StatusOr<Value>(absl::string_view)> NameLiteral(
+    std::string prefix);
 
 }  // namespace mops::services::filter
 

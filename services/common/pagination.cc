@@ -6,16 +6,21 @@
 
 namespace mops::services {
 
-absl::StatusOr<PageRequest> ParsePageRequest(int32_t page_size,
-                                             absl::string_view page_token,
-                                             absl::string_view prefix) {
+absl::StatusOr<size_t> ParsePageSize(int32_t page_size) {
   if (page_size < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("page_size must not be negative (got ", page_size, ")"));
   }
+  return page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
+}
+
+absl::StatusOr<PageRequest> ParsePageRequest(int32_t page_size,
+                                             absl::string_view page_token,
+                                             absl::string_view prefix) {
   PageRequest page;
-  page.size =
-      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
+  absl::StatusOr<size_t> size = ParsePageSize(page_size);
+  if (!size.ok()) return size.status();
+  page.size = *size;
   if (!page_token.empty()) {
     std::string key;
     if (!absl::WebSafeBase64Unescape(page_token, &key) ||

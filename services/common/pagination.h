@@ -24,8 +24,10 @@ struct PageRequest {
   std::string after;
 };
 
-// Validates page_size (negative is an error; 0 is the default; more than the
-// max is clamped) and page_token (must belong to `prefix`).
+// page_size: negative is an error, 0 the default, more than the max clamped.
+absl::StatusOr<size_t> ParsePageSize(int32_t page_size);
+
+// ParsePageSize, and page_token (must belong to `prefix`).
 absl::StatusOr<PageRequest> ParsePageRequest(int32_t page_size,
                                              absl::string_view page_token,
                                              absl::string_view prefix);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "mops/v1/common.pb.h"
 #include "mops/v1/identity.pb.h"
 
@@ -27,6 +28,9 @@ struct Principal {
   }
   // Fills actor and on_behalf_of of an event.
   void Stamp(mops::v1::Event* event) const;
+  // An event of `type` about `subject`, stamped with this principal.
+  mops::v1::Event NewEvent(absl::string_view type,
+                           absl::string_view subject) const;
 
   // The principal for timers and bootstrap.
   static Principal System();

@@ -104,4 +104,15 @@ absl::StatusOr<std::string> ParseId(absl::string_view field,
   return (*ids)[0];
 }
 
+std::string EtagOf(uint64_t revision) { return absl::StrCat(revision); }
+
+absl::Status CheckEtag(absl::string_view given, absl::string_view current,
+                       absl::string_view resource) {
+  if (given.empty() || given == current) return absl::OkStatus();
+  return absl::AbortedError(
+      absl::StrCat("etag \"", given, "\" is stale: ", resource,
+                   " changed since it was read (current etag \"", current,
+                   "\"); read it again and retry"));
+}
+
 }  // namespace mops::services

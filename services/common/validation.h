@@ -38,6 +38,12 @@ absl::StatusOr<std::string> ParseId(absl::string_view field,
                                     absl::string_view pattern,
                                     bool allow_wildcard = false);
 
+// The etag of a resource last written at `revision`.
+std::string EtagOf(uint64_t revision);
+// ABORTED when `given` is set and differs from `current`.
+absl::Status CheckEtag(absl::string_view given, absl::string_view current,
+                       absl::string_view resource);
+
 }  // namespace mops::services
 
 #endif  // MOPS_SERVICES_COMMON_VALIDATION_H_

@@ -25,17 +25,6 @@ using storage::Cf;
 using storage::Reader;
 using storage::Txn;
 
-std::string Etag(uint64_t revision) { return absl::StrCat(revision); }
-
-v1::Event MakeEvent(const Principal& p, absl::string_view type,
-                    absl::string_view subject) {
-  v1::Event e;
-  e.set_type(std::string(type));
-  e.set_subject(std::string(subject));
-  p.Stamp(&e);
-  return e;
-}
-
 absl::Status RequireAdmin(const Principal& p, absl::string_view action) {
   if (p.admin) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
@@ -75,15 +64,6 @@ absl::Status CheckMask(const std::vector<std::string>& paths,
     }
   }
   return absl::OkStatus();
-}
-
-absl::Status CheckEtag(absl::string_view given, absl::string_view current,
-                       absl::string_view resource) {
-  if (given.empty() || given == current) return absl::OkStatus();
-  return absl::AbortedError(
-      absl::StrCat("etag \"", given, "\" is stale: ", resource,
-                   " changed since it was read (current etag \"", current,
-                   "\"); read it again and retry"));
 }
 
 absl::Status ValidateTeamFields(const v1::Team& team,
@@ -145,7 +125,7 @@ absl::StatusOr<v1::CreateTokenResponse> PutToken(
   record.set_secret_hash(Sha256(cred.secret));
   txn.PutProto(Cf::kRecords, keys::Token(user, cred.id), record);
   txn.Put(Cf::kIndex, keys::IdxTokenId(cred.id, user), "");
-  v1::Event e = MakeEvent(p, "token.created", token->name());
+  v1::Event e = p.NewEvent("token.created", token->name());
   (*e.mutable_data())["user"] = absl::StrCat("users/", user);
   txn.Emit(e);
   v1::CreateTokenResponse resp;
@@ -163,7 +143,7 @@ v1::User NewUser(absl::string_view id, absl::string_view display_name,
   user.set_kind(kind);
   user.set_state(v1::User::ACTIVE);
   user.set_admin(admin);
-  user.set_etag(Etag(revision));
+  user.set_etag(EtagOf(revision));
   *user.mutable_create_time() = ToProtoTime(now);
   *user.mutable_update_time() = ToProtoTime(now);
   return user;
@@ -176,7 +156,7 @@ v1::Team NewTeam(absl::string_view id, absl::string_view display_name,
   team.set_name(absl::StrCat("teams/", id));
   team.set_display_name(std::string(display_name));
   team.set_description(std::string(description));
-  team.set_etag(Etag(revision));
+  team.set_etag(EtagOf(revision));
   *team.mutable_create_time() = ToProtoTime(now);
   *team.mutable_update_time() = ToProtoTime(now);
   return team;
@@ -184,13 +164,13 @@ v1::Team NewTeam(absl::string_view id, absl::string_view display_name,
 
 // Saves a changed team with a fresh etag and update time.
 void SaveTeam(Txn& txn, absl::string_view id, v1::Team* team) {
-  team->set_etag(Etag(txn.revision()));
+  team->set_etag(EtagOf(txn.revision()));
   *team->mutable_update_time() = ToProtoTime(txn.Now());
   txn.PutProto(Cf::kRecords, keys::Team(id), *team);
 }
 
 void SaveUser(Txn& txn, absl::string_view id, v1::User* user) {
-  user->set_etag(Etag(txn.revision()));
+  user->set_etag(EtagOf(txn.revision()));
   *user->mutable_update_time() = ToProtoTime(txn.Now());
   txn.PutProto(Cf::kRecords, keys::User(id), *user);
 }
@@ -264,12 +244,12 @@ absl::StatusOr<bool> Bootstrap(Txn& txn, const TokenCredential& admin_token) {
   for (const auto& [id, display] : kSeedTeams) {
     v1::Team team = NewTeam(id, display, "", txn.Now(), txn.revision());
     txn.PutProto(Cf::kRecords, keys::Team(id), team);
-    txn.Emit(MakeEvent(system, "team.created", team.name()));
+    txn.Emit(system.NewEvent("team.created", team.name()));
   }
   v1::User admin = NewUser(kAdminUser, "Administrator", v1::User::PERSON,
                            /*admin=*/true, txn.Now(), txn.revision());
   txn.PutProto(Cf::kRecords, keys::User(kAdminUser), admin);
-  txn.Emit(MakeEvent(system, "user.created", admin.name()));
+  txn.Emit(system.NewEvent("user.created", admin.name()));
   RETURN_IF_ERROR(PutToken(txn, system, kAdminUser, admin_token,
                            "created at first start", nullptr)
                       .status());
@@ -430,7 +410,7 @@ absl::StatusOr<v1::Team> CreateTeam(Txn& txn, const Principal& p,
                                                    : req.team().display_name(),
                  req.team().description(), txn.Now(), txn.revision());
   txn.PutProto(Cf::kRecords, keys::Team(req.team_id()), team);
-  txn.Emit(MakeEvent(p, "team.created", team.name()));
+  txn.Emit(p.NewEvent("team.created", team.name()));
   RememberRequest(txn, p, "CreateTeam", req.request_id(), req, team);
   return team;
 }
@@ -461,7 +441,7 @@ absl::StatusOr<v1::Team> UpdateTeam(Txn& txn, const Principal& p,
     }
   }
   SaveTeam(txn, id, &team);
-  v1::Event e = MakeEvent(p, "team.updated", team.name());
+  v1::Event e = p.NewEvent("team.updated", team.name());
   (*e.mutable_data())["fields"] = absl::StrJoin(paths, ",");
   txn.Emit(e);
   return team;
@@ -501,7 +481,7 @@ absl::StatusOr<v1::Membership> AddTeamMember(
   txn.Put(Cf::kIndex, keys::IdxUserTeam(user_id, team_id), "");
   team.set_member_count(team.member_count() + 1);
   SaveTeam(txn, team_id, &team);
-  v1::Event e = MakeEvent(p, "team.member_added", team.name());
+  v1::Event e = p.NewEvent("team.member_added", team.name());
   (*e.mutable_data())["user"] = user.name();
   (*e.mutable_data())["role"] = v1::Membership::Role_Name(role);
   txn.Emit(e);
@@ -526,7 +506,7 @@ absl::Status RemoveTeamMember(Txn& txn, const Principal& p,
   txn.Delete(Cf::kIndex, keys::IdxUserTeam(user_id, team_id));
   team.set_member_count(team.member_count() - 1);
   SaveTeam(txn, team_id, &team);
-  v1::Event e = MakeEvent(p, "team.member_removed", team.name());
+  v1::Event e = p.NewEvent("team.member_removed", team.name());
   (*e.mutable_data())["user"] = absl::StrCat("users/", user_id);
   txn.Emit(e);
   return absl::OkStatus();
@@ -551,7 +531,7 @@ absl::StatusOr<v1::Membership> SetMemberRole(
   m.set_role(req.role());
   txn.PutProto(Cf::kRecords, keys::Membership(team_id, user_id), m);
   SaveTeam(txn, team_id, &team);
-  v1::Event e = MakeEvent(p, "team.member_role_changed", team.name());
+  v1::Event e = p.NewEvent("team.member_role_changed", team.name());
   (*e.mutable_data())["user"] = m.user();
   (*e.mutable_data())["role"] = v1::Membership::Role_Name(m.role());
   txn.Emit(e);
@@ -610,7 +590,7 @@ absl::StatusOr<v1::User> CreateUser(Txn& txn, const Principal& p,
     user.set_manager(absl::StrCat("users/", manager));
   }
   txn.PutProto(Cf::kRecords, keys::User(req.user_id()), user);
-  v1::Event e = MakeEvent(p, "user.created", user.name());
+  v1::Event e = p.NewEvent("user.created", user.name());
   (*e.mutable_data())["kind"] = v1::User::Kind_Name(kind);
   txn.Emit(e);
   RememberRequest(txn, p, "CreateUser", req.request_id(), req, user);
@@ -687,7 +667,7 @@ absl::StatusOr<v1::User> UpdateUser(Txn& txn, const Principal& p,
     }
   }
   SaveUser(txn, id, &user);
-  v1::Event e = MakeEvent(p, "user.updated", user.name());
+  v1::Event e = p.NewEvent("user.updated", user.name());
   (*e.mutable_data())["fields"] = absl::StrJoin(paths, ",");
   txn.Emit(e);
   return user;
@@ -706,7 +686,7 @@ absl::StatusOr<v1::User> DeactivateUser(Txn& txn, const Principal& p,
   if (user.state() == v1::User::DEACTIVATED) return user;
   user.set_state(v1::User::DEACTIVATED);
   SaveUser(txn, id, &user);
-  txn.Emit(MakeEvent(p, "user.deactivated", user.name()));
+  txn.Emit(p.NewEvent("user.deactivated", user.name()));
   return user;
 }
 
@@ -781,7 +761,7 @@ absl::StatusOr<v1::Token> RevokeToken(Txn& txn, const Principal& p,
   record.mutable_token()->set_state(v1::Token::REVOKED);
   *record.mutable_token()->mutable_revoke_time() = ToProtoTime(txn.Now());
   txn.PutProto(Cf::kRecords, keys::Token(user_id, ids[1]), record);
-  txn.Emit(MakeEvent(p, "token.revoked", record.token().name()));
+  txn.Emit(p.NewEvent("token.revoked", record.token().name()));
   return record.token();
 }
 
@@ -798,7 +778,7 @@ absl::Status ExpireToken(Txn& txn, absl::string_view token_name) {
   record.mutable_token()->set_state(v1::Token::EXPIRED);
   txn.PutProto(Cf::kRecords, keys::Token(ids[0], ids[1]), record);
   txn.Emit(
-      MakeEvent(Principal::System(), "token.expired", record.token().name()));
+      Principal::System().NewEvent("token.expired", record.token().name()));
   return absl::OkStatus();
 }
 
@@ -834,7 +814,7 @@ absl::StatusOr<v1::ActAsGrant> CreateActAsGrant(
   grant.set_user(absl::StrCat("users/", user_id));
   *grant.mutable_create_time() = ToProtoTime(txn.Now());
   txn.PutProto(Cf::kRecords, keys::ActAsGrant(bot_id, user_id), grant);
-  v1::Event e = MakeEvent(p, "grant.created", grant.name());
+  v1::Event e = p.NewEvent("grant.created", grant.name());
   (*e.mutable_data())["user"] = grant.user();
   txn.Emit(e);
   return grant;
@@ -869,7 +849,7 @@ absl::Status DeleteActAsGrant(Txn& txn, const Principal& p,
         absl::StrCat("grant \"", req.name(), "\" not found"));
   }
   txn.Delete(Cf::kRecords, keys::ActAsGrant(ids[0], ids[1]));
-  txn.Emit(MakeEvent(p, "grant.deleted", req.name()));
+  txn.Emit(p.NewEvent("grant.deleted", req.name()));
   return absl::OkStatus();
 }
 

@@ -83,26 +83,6 @@ absl::Status ValidateLabels(
   return absl::OkStatus();
 }
 
-std::string Etag(uint64_t revision) { return absl::StrCat(revision); }
-
-absl::Status CheckEtag(absl::string_view given, absl::string_view current,
-                       absl::string_view resource) {
-  if (given.empty() || given == current) return absl::OkStatus();
-  return absl::AbortedError(
-      absl::StrCat("etag \"", given, "\" is stale: ", resource,
-                   " changed since it was read (current etag \"", current,
-                   "\"); read it again and retry"));
-}
-
-v1::Event MakeEvent(const Principal& p, absl::string_view type,
-                    absl::string_view subject) {
-  v1::Event e;
-  e.set_type(std::string(type));
-  e.set_subject(std::string(subject));
-  p.Stamp(&e);
-  return e;
-}
-
 bool IsOpen(v1::Task::State state) {
   return state != v1::Task::DONE && state != v1::Task::CANCELLED;
 }
@@ -246,27 +226,10 @@ absl::Status RequireWriter(const Reader& reader, const Principal& p,
 
 filter::Schema ProjectSchema() {
   filter::Schema schema;
-  schema["state"] = {
-      false, [](absl::string_view lit) -> absl::StatusOr<filter::Value> {
-        v1::Project::State s;
-        if (!v1::Project::State_Parse(absl::AsciiStrToUpper(lit), &s) ||
-            s == v1::Project::STATE_UNSPECIFIED) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "\"", lit,
-              "\" is not a project state (PLANNED, ACTIVE, ON_HOLD, "
-              "COMPLETED, CANCELLED)"));
-        }
-        return filter::Value::Int(s);
-      }};
-  auto prefixed = [](std::string prefix) {
-    return [prefix](absl::string_view lit) -> absl::StatusOr<filter::Value> {
-      std::string v(lit);
-      if (v.find('/') == std::string::npos) v = prefix + v;
-      return filter::Value::String(v);
-    };
-  };
-  schema["team"] = {false, prefixed("teams/")};
-  schema["owner"] = {false, prefixed("users/")};
+  schema["state"] = {false, filter::EnumLiteral(v1::Project::State_descriptor(),
+                                                "a project state")};
+  schema["team"] = {false, filter::NameLiteral("teams/")};
+  schema["owner"] = {false, filter::NameLiteral("users/")};
   schema["labels"] = {false, filter::ParseStringLiteral};
   schema["title"] = {false, filter::ParseStringLiteral};
   schema["create_time"] = {true, filter::ParseTimeLiteral};
@@ -341,11 +304,11 @@ absl::StatusOr<v1::Project> CreateProject(Txn& txn, const Principal& p,
     project.set_state(v1::Project::PLANNED);
   }
   Dedupe(project.mutable_labels());
-  project.set_etag(Etag(txn.revision()));
+  project.set_etag(EtagOf(txn.revision()));
   *project.mutable_create_time() = ToProtoTime(txn.Now());
   *project.mutable_update_time() = ToProtoTime(txn.Now());
   txn.PutProto(Cf::kRecords, keys::Project(id), project);
-  v1::Event e = MakeEvent(p, "project.created", project.name());
+  v1::Event e = p.NewEvent("project.created", project.name());
   (*e.mutable_data())["team"] = project.team();
   txn.Emit(e);
   RememberRequest(txn, p, "CreateProject", req.request_id(), req, project);
@@ -360,12 +323,7 @@ absl::StatusOr<v1::Project> GetProject(const Reader& reader,
 
 absl::StatusOr<v1::ListProjectsResponse> ListProjects(
     const Reader& reader, const v1::ListProjectsRequest& req) {
-  if (req.page_size() < 0) {
-    return absl::InvalidArgumentError("page_size must not be negative");
-  }
-  const size_t page_size = req.page_size() == 0
-                               ? kDefaultPageSize
-                               : std::min(req.page_size(), kMaxPageSize);
+  ASSIGN_OR_RETURN(const size_t page_size, ParsePageSize(req.page_size()));
   ASSIGN_OR_RETURN(filter::Filter f,
                    filter::Filter::Parse(req.filter(), ProjectSchema()));
   ASSIGN_OR_RETURN(
@@ -502,14 +460,14 @@ absl::StatusOr<v1::Project> UpdateProject(Txn& txn, const Principal& p,
     }
   }
   RETURN_IF_ERROR(ValidateProjectFields(project, /*require_title=*/true));
-  project.set_etag(Etag(txn.revision()));
+  project.set_etag(EtagOf(txn.revision()));
   *project.mutable_update_time() = ToProtoTime(txn.Now());
   txn.PutProto(Cf::kRecords, keys::Project(id), project);
-  v1::Event e = MakeEvent(p, "project.updated", project.name());
+  v1::Event e = p.NewEvent("project.updated", project.name());
   (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
   txn.Emit(e);
   if (project.state() != old_state) {
-    v1::Event s = MakeEvent(p, "project.state_changed", project.name());
+    v1::Event s = p.NewEvent("project.state_changed", project.name());
     (*s.mutable_data())["from"] = v1::Project::State_Name(old_state);
     (*s.mutable_data())["to"] = v1::Project::State_Name(project.state());
     txn.Emit(s);
@@ -549,7 +507,7 @@ absl::StatusOr<v1::DeleteProjectResponse> DeleteProject(
   }
   for (const v1::Task& t : tasks) RETURN_IF_ERROR(RemoveTask(txn, p, t));
   txn.Delete(Cf::kRecords, keys::Project(id));
-  v1::Event e = MakeEvent(p, "project.deleted", project.name());
+  v1::Event e = p.NewEvent("project.deleted", project.name());
   (*e.mutable_data())["deleted_tasks"] = absl::StrCat(tasks.size());
   txn.Emit(e);
   v1::DeleteProjectResponse resp;

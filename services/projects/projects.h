@@ -93,11 +93,6 @@ absl::StatusOr<bool> IsAdminOrMember(const storage::Reader& reader,
 absl::Status ValidateLabels(
     absl::string_view field,
     const google::protobuf::RepeatedPtrField<std::string>& labels);
-std::string Etag(uint64_t revision);
-absl::Status CheckEtag(absl::string_view given, absl::string_view current,
-                       absl::string_view resource);
-v1::Event MakeEvent(const Principal& p, absl::string_view type,
-                    absl::string_view subject);
 // Writes a task and moves its index rows from `old` (nullptr: new task).
 void SaveTask(storage::Txn& txn, const v1::Task* old, v1::Task* task);
 // Deletes a task, its index rows and its dependents' references to it.

@@ -40,47 +40,20 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 
 filter::Schema TaskSchema(const Principal& p) {
   filter::Schema schema;
-  auto prefixed = [](std::string prefix) {
-    return [prefix](absl::string_view lit) -> absl::StatusOr<filter::Value> {
-      std::string v(lit);
-      if (v.find('/') == std::string::npos) v = prefix + v;
-      return filter::Value::String(v);
-    };
-  };
   schema["state"] = {
-      false, [](absl::string_view lit) -> absl::StatusOr<filter::Value> {
-        v1::Task::State s;
-        if (!v1::Task::State_Parse(absl::AsciiStrToUpper(lit), &s) ||
-            s == v1::Task::STATE_UNSPECIFIED) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "\"", lit,
-              "\" is not a task state (TODO, IN_PROGRESS, BLOCKED, "
-              "DONE, CANCELLED)"));
-        }
-        return filter::Value::Int(s);
-      }};
+      false, filter::EnumLiteral(v1::Task::State_descriptor(), "a task state")};
   schema["assignee"] = {
       false, [p](absl::string_view lit) -> absl::StatusOr<filter::Value> {
         if (lit == "me" || lit == "users/me") {
           return filter::Value::String(p.UserName());
         }
-        std::string v(lit);
-        if (v.find('/') == std::string::npos) v = "users/" + v;
-        return filter::Value::String(v);
+        return filter::NameLiteral("users/")(lit);
       }};
-  schema["team"] = {false, prefixed("teams/")};
-  schema["project"] = {false, prefixed("projects/")};
+  schema["team"] = {false, filter::NameLiteral("teams/")};
+  schema["project"] = {false, filter::NameLiteral("projects/")};
   schema["labels"] = {false, filter::ParseStringLiteral};
   schema["priority"] = {
-      true, [](absl::string_view lit) -> absl::StatusOr<filter::Value> {
-        v1::Task::Priority pr;
-        if (!v1::Task::Priority_Parse(absl::AsciiStrToUpper(lit), &pr) ||
-            pr == v1::Task::PRIORITY_UNSPECIFIED) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("\"", lit, "\" is not a priority (P0, P1, P2, P3)"));
-        }
-        return filter::Value::Int(pr);
-      }};
+      true, filter::EnumLiteral(v1::Task::Priority_descriptor(), "a priority")};
   schema["due_time"] = {true, filter::ParseTimeLiteral};
   schema["create_time"] = {true, filter::ParseTimeLiteral};
   return schema;
@@ -241,12 +214,7 @@ absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
   } else {
     RETURN_IF_ERROR(LoadProject(reader, parent).status());
   }
-  if (req.page_size() < 0) {
-    return absl::InvalidArgumentError("page_size must not be negative");
-  }
-  const size_t page_size = req.page_size() == 0
-                               ? kDefaultPageSize
-                               : std::min(req.page_size(), kMaxPageSize);
+  ASSIGN_OR_RETURN(const size_t page_size, ParsePageSize(req.page_size()));
   ASSIGN_OR_RETURN(filter::Filter f,
                    filter::Filter::Parse(req.filter(), TaskSchema(p)));
   ASSIGN_OR_RETURN(

@@ -223,7 +223,7 @@ absl::StatusOr<std::vector<std::string>> UnfinishedDependencies(
 }
 
 void Touch(Txn& txn, v1::Task* t) {
-  t->set_etag(Etag(txn.revision()));
+  t->set_etag(EtagOf(txn.revision()));
   *t->mutable_update_time() = ToProtoTime(txn.Now());
 }
 
@@ -274,12 +274,12 @@ absl::Status RemoveTask(Txn& txn, const Principal& p, const v1::Task& task) {
     }
     updated.mutable_dependencies()->Swap(&kept);
     SaveTask(txn, &*d, &updated);
-    v1::Event e = MakeEvent(p, "task.updated", updated.name());
+    v1::Event e = p.NewEvent("task.updated", updated.name());
     (*e.mutable_data())["fields"] = "dependencies";
     (*e.mutable_data())["removed_dependency"] = task.name();
     txn.Emit(e);
   }
-  txn.Emit(MakeEvent(p, "task.deleted", task.name()));
+  txn.Emit(p.NewEvent("task.deleted", task.name()));
   return absl::OkStatus();
 }
 
@@ -342,7 +342,7 @@ absl::StatusOr<v1::Task> CreateTask(Txn& txn, const Principal& p,
   RETURN_IF_ERROR(ResolveDependencies(txn, {project_id, task_id}, &task));
   *task.mutable_create_time() = ToProtoTime(txn.Now());
   SaveTask(txn, nullptr, &task);
-  v1::Event e = MakeEvent(p, "task.created", task.name());
+  v1::Event e = p.NewEvent("task.created", task.name());
   if (!task.assignee().empty())
     (*e.mutable_data())["assignee"] = task.assignee();
   txn.Emit(e);
@@ -435,7 +435,7 @@ absl::StatusOr<v1::Task> UpdateTask(Txn& txn, const Principal& p,
   }
   RETURN_IF_ERROR(ValidateTaskFields(task));
   SaveTask(txn, &old, &task);
-  v1::Event e = MakeEvent(p, "task.updated", task.name());
+  v1::Event e = p.NewEvent("task.updated", task.name());
   (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
   txn.Emit(e);
   return task;
@@ -473,7 +473,7 @@ absl::StatusOr<v1::Task> Transition(
   RETURN_IF_ERROR(change(task));
   SaveTask(txn, &old, &task);
   if (old.state() != task.state()) {
-    v1::Event e = MakeEvent(p, "task.state_changed", task.name());
+    v1::Event e = p.NewEvent("task.state_changed", task.name());
     (*e.mutable_data())["from"] = v1::Task::State_Name(old.state());
     (*e.mutable_data())["to"] = v1::Task::State_Name(task.state());
     if (!task.blocked_reason().empty())
@@ -521,7 +521,7 @@ absl::Status RecordUnblocked(Txn& txn, const Principal& p,
     ASSIGN_OR_RETURN(std::vector<std::string> unfinished,
                      UnfinishedDependencies(txn, d));
     if (!unfinished.empty()) continue;
-    v1::Event e = MakeEvent(p, "task.unblocked", d.name());
+    v1::Event e = p.NewEvent("task.unblocked", d.name());
     (*e.mutable_data())["completed_dependency"] = done.name();
     if (!d.assignee().empty()) (*e.mutable_data())["assignee"] = d.assignee();
     txn.Emit(e);
@@ -616,7 +616,7 @@ absl::StatusOr<v1::Task> CommentTask(Txn& txn, const Principal& p,
         return absl::OkStatus();
       },
       [&](const v1::Task& t) {
-        v1::Event e = MakeEvent(p, "task.commented", t.name());
+        v1::Event e = p.NewEvent("task.commented", t.name());
         (*e.mutable_data())["comment_index"] =
             absl::StrCat(t.comments_size() - 1);
         txn.Emit(e);
@@ -633,7 +633,7 @@ absl::Status FireOverdue(Txn& txn, const TimerRecord& timer) {
   if (!absl::SimpleAtoi(timer.payload(), &due) || due != DueMicros(*task)) {
     return absl::OkStatus();  // the due time moved; a newer timer covers it
   }
-  v1::Event e = MakeEvent(Principal::System(), "task.overdue", task->name());
+  v1::Event e = Principal::System().NewEvent("task.overdue", task->name());
   (*e.mutable_data())["due_time"] = absl::FormatTime(
       absl::RFC3339_sec, FromProtoTime(task->due_time()), absl::UTCTimeZone());
   if (!task->assignee().empty())
