@@ -9,7 +9,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev
   libgtest-dev libgmock-dev
-  libcli11-dev libssl-dev openssl
+  libcli11-dev libssl-dev openssl tzdata
 )
 
 missing=()

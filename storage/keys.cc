@@ -313,6 +313,60 @@ std::optional<std::pair<std::string, std::string>> TaskOfIndexRow(
   return std::make_pair(*project, *task);
 }
 
+std::string Calendar(absl::string_view calendar) {
+  return KeyBuilder(KeyType::kCalendar).Str(calendar).Build();
+}
+std::string CalendarPrefix() { return KeyBuilder(KeyType::kCalendar).Build(); }
+std::string Approval(absl::string_view approval) {
+  return KeyBuilder(KeyType::kApproval).Str(approval).Build();
+}
+std::string ApprovalPrefix() { return KeyBuilder(KeyType::kApproval).Build(); }
+std::string Delegation(absl::string_view user, absl::string_view delegation) {
+  return KeyBuilder(KeyType::kDelegation).Str(user).Str(delegation).Build();
+}
+std::string DelegationPrefix(absl::string_view user) {
+  return KeyBuilder(KeyType::kDelegation).Str(user).Build();
+}
+std::string IdxApprovalPending(absl::string_view user) {
+  return KeyBuilder(KeyType::kIdxApprovalPending).Str(user).Build();
+}
+std::string IdxApprovalPendingRow(absl::string_view user, int64_t due_micros,
+                                  absl::string_view approval) {
+  return KeyBuilder(KeyType::kIdxApprovalPending)
+      .Str(user)
+      .I64(due_micros)
+      .Str(approval)
+      .Build();
+}
+std::optional<std::string> ApprovalOfPendingRow(absl::string_view key) {
+  KeyReader r(key);
+  if (r.Type() != KeyType::kIdxApprovalPending || !r.Str() || !r.I64()) {
+    return std::nullopt;
+  }
+  return r.Str();
+}
+std::string IdxDelegateOf(absl::string_view delegate) {
+  return KeyBuilder(KeyType::kIdxDelegateOf).Str(delegate).Build();
+}
+std::string IdxDelegateOfRow(absl::string_view delegate,
+                             absl::string_view delegator,
+                             absl::string_view delegation) {
+  return KeyBuilder(KeyType::kIdxDelegateOf)
+      .Str(delegate)
+      .Str(delegator)
+      .Str(delegation)
+      .Build();
+}
+std::optional<std::pair<std::string, std::string>> DelegatorOfRow(
+    absl::string_view key) {
+  KeyReader r(key);
+  if (r.Type() != KeyType::kIdxDelegateOf || !r.Str()) return std::nullopt;
+  auto delegator = r.Str();
+  auto delegation = r.Str();
+  if (!delegator || !delegation) return std::nullopt;
+  return std::make_pair(*delegator, *delegation);
+}
+
 std::string Event(uint64_t revision, uint32_t index) {
   return KeyBuilder(KeyType::kEvent).U64(revision).U32(index).Build();
 }

@@ -32,6 +32,9 @@ enum class KeyType : uint8_t {
   kRequest = 0x15,     // principal, method, request id
   kProject = 0x16,     // project
   kTask = 0x17,        // project, task
+  kCalendar = 0x18,    // calendar
+  kApproval = 0x19,    // approval
+  kDelegation = 0x1A,  // user, delegation
   // index column family (key-only rows)
   kIdxUserTeams = 0x80,  // user, team: the teams of a user
   kIdxTokenId = 0x81,    // token id, user: find a token's owner
@@ -41,6 +44,8 @@ enum class KeyType : uint8_t {
   kIdxTaskTeam = 0x83,        // team, group, due, project, task
   kIdxTaskDue = 0x84,         // group, due, project, task
   kIdxTaskDependents = 0x85,  // dependency's project and task, project, task
+  kIdxApprovalPending = 0x86,  // user, due, approval: who can still decide
+  kIdxDelegateOf = 0x87,       // delegate, delegator, delegation
   // events and timers column families
   kEvent = 0xE0,  // revision, index
   kTimer = 0xE1,  // due micros, revision, index
@@ -148,6 +153,25 @@ std::string IdxTaskDependentsRow(absl::string_view dep_project,
                                  absl::string_view task);
 // (project, task) at the end of any task index row.
 std::optional<std::pair<std::string, std::string>> TaskOfIndexRow(
+    absl::string_view key);
+
+std::string Calendar(absl::string_view calendar);
+std::string CalendarPrefix();
+std::string Approval(absl::string_view approval);
+std::string ApprovalPrefix();
+std::string Delegation(absl::string_view user, absl::string_view delegation);
+std::string DelegationPrefix(absl::string_view user);
+std::string IdxApprovalPending(absl::string_view user);
+std::string IdxApprovalPendingRow(absl::string_view user, int64_t due_micros,
+                                  absl::string_view approval);
+// The approval id of an IdxApprovalPending row.
+std::optional<std::string> ApprovalOfPendingRow(absl::string_view key);
+std::string IdxDelegateOf(absl::string_view delegate);
+std::string IdxDelegateOfRow(absl::string_view delegate,
+                             absl::string_view delegator,
+                             absl::string_view delegation);
+// (delegator, delegation) of an IdxDelegateOf row.
+std::optional<std::pair<std::string, std::string>> DelegatorOfRow(
     absl::string_view key);
 
 std::string Event(uint64_t revision, uint32_t index);

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/repeated_ptr_field.h"
+#include "mops/internal/v1/records.pb.h"
 #include "storage/engine.h"
 
 namespace mops::services {
@@ -58,6 +59,22 @@ absl::StatusOr<std::string> ListInto(
   for (M& item : items) *out->Add() = std::move(item);
   return next;
 }
+
+// Sorted keyset pagination: rows order by (value, row key), absent values
+// last in either direction.
+struct SortKey {
+  bool absent = false;
+  int64_t num = 0;
+  std::string text;
+  std::string row;  // the row's storage key: unique, the tie-breaker
+};
+bool SortBefore(const SortKey& a, const SortKey& b, bool desc);
+std::string QueryFingerprint(absl::string_view parent, absl::string_view filter,
+                             absl::string_view order_by);
+std::string EncodeCursor(const mops::internal::v1::PageCursor& cursor);
+// An empty token gives an empty cursor.
+absl::StatusOr<mops::internal::v1::PageCursor> DecodeCursor(
+    absl::string_view token, absl::string_view query);
 
 // ---- implementation
 

@@ -424,8 +424,9 @@ absl::StatusOr<v1::Team> UpdateTeam(Txn& txn, const Principal& p,
   if (paths.empty()) {
     if (!req.team().display_name().empty()) paths.push_back("display_name");
     if (!req.team().description().empty()) paths.push_back("description");
+    if (!req.team().calendar().empty()) paths.push_back("calendar");
   }
-  RETURN_IF_ERROR(CheckMask(paths, {"display_name", "description"}));
+  RETURN_IF_ERROR(CheckMask(paths, {"display_name", "description", "calendar"}));
   ASSIGN_OR_RETURN(v1::Team team, LoadTeam(txn, id));
   RETURN_IF_ERROR(RequireAdminOrLead(txn, p, id, "update the team"));
   RETURN_IF_ERROR(CheckEtag(req.team().etag(), team.etag(), team.name()));
@@ -438,6 +439,20 @@ absl::StatusOr<v1::Team> UpdateTeam(Txn& txn, const Principal& p,
       team.set_display_name(req.team().display_name());
     } else if (path == "description") {
       team.set_description(req.team().description());
+    } else if (path == "calendar") {
+      if (req.team().calendar().empty()) {
+        team.clear_calendar();
+      } else {
+        ASSIGN_OR_RETURN(std::string cal, ParseId("team.calendar",
+                                                  req.team().calendar(),
+                                                  "calendars/*"));
+        ASSIGN_OR_RETURN(auto row, txn.Get(Cf::kRecords, keys::Calendar(cal)));
+        if (!row) {
+          return absl::NotFoundError(
+              absl::StrCat("calendar \"calendars/", cal, "\" not found"));
+        }
+        team.set_calendar(absl::StrCat("calendars/", cal));
+      }
     }
   }
   SaveTeam(txn, id, &team);

@@ -91,39 +91,6 @@ std::string RandomId(char prefix) {
   return prefix + HexEncode(RandomBytes(5)).substr(1);
 }
 
-bool SortBefore(const SortKey& a, const SortKey& b, bool desc) {
-  if (a.absent != b.absent) return !a.absent;
-  if (!a.absent) {
-    if (a.num != b.num) return desc ? a.num > b.num : a.num < b.num;
-    if (a.text != b.text) return desc ? a.text > b.text : a.text < b.text;
-  }
-  return a.row < b.row;
-}
-
-std::string QueryFingerprint(absl::string_view parent, absl::string_view filter,
-                             absl::string_view order_by) {
-  return Sha256(absl::StrCat(parent, "\n", filter, "\n", order_by))
-      .substr(0, 8);
-}
-
-std::string EncodeCursor(const PageCursor& cursor) {
-  return absl::WebSafeBase64Escape(cursor.SerializeAsString());
-}
-
-absl::StatusOr<PageCursor> DecodeCursor(absl::string_view token,
-                                        absl::string_view query) {
-  PageCursor cursor;
-  if (token.empty()) return cursor;
-  std::string bytes;
-  if (!absl::WebSafeBase64Unescape(token, &bytes) ||
-      !cursor.ParseFromString(bytes) || cursor.query() != query) {
-    return absl::InvalidArgumentError(
-        "page_token is not valid for this list; pass the next_page_token of "
-        "the previous page with the same parent, filter and order_by");
-  }
-  return cursor;
-}
-
 }  // namespace internal
 
 using namespace internal;  // NOLINT: this file implements them

@@ -101,22 +101,6 @@ absl::Status RemoveTask(storage::Txn& txn, const Principal& p,
 bool IsOpen(v1::Task::State state);
 std::string RandomId(char prefix);
 
-// Sorted keyset pagination: rows order by (value, row key), absent values
-// last in either direction.
-struct SortKey {
-  bool absent = false;
-  int64_t num = 0;
-  std::string text;
-  std::string row;  // the row's storage key: unique, the tie-breaker
-};
-bool SortBefore(const SortKey& a, const SortKey& b, bool desc);
-std::string QueryFingerprint(absl::string_view parent, absl::string_view filter,
-                             absl::string_view order_by);
-std::string EncodeCursor(const mops::internal::v1::PageCursor& cursor);
-// An empty token gives an empty cursor.
-absl::StatusOr<mops::internal::v1::PageCursor> DecodeCursor(
-    absl::string_view token, absl::string_view query);
-
 }  // namespace internal
 }  // namespace mops::services::projects
 

@@ -183,9 +183,9 @@ bool IsIndexPath(Path path) {
   return path == Path::kAssignee || path == Path::kTeam || path == Path::kDue;
 }
 
-internal::SortKey SortKeyOf(const v1::Task& t, const std::string& field,
-                            const std::string& row) {
-  internal::SortKey k;
+SortKey SortKeyOf(const v1::Task& t, const std::string& field,
+                  const std::string& row) {
+  SortKey k;
   k.row = row;
   if (field == "due_time") {
     k.absent = !t.has_due_time();
@@ -287,7 +287,7 @@ absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
   }
 
   // Otherwise: every candidate, sorted.
-  std::vector<std::pair<internal::SortKey, v1::Task>> rows;
+  std::vector<std::pair<SortKey, v1::Task>> rows;
   absl::Status error;
   auto keep = [&](v1::Task t) {
     const std::string row = t.name();
@@ -333,7 +333,7 @@ absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
   std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
     return SortBefore(a.first, b.first, order.desc);
   });
-  internal::SortKey after;
+  SortKey after;
   bool has_cursor = !cursor.row_key().empty();
   after.absent = cursor.sort_absent();
   after.num = cursor.sort_value();
