@@ -40,10 +40,10 @@ enum class KeyType : uint8_t {
   kIdxTokenId = 0x81,    // token id, user: find a token's owner
   // Task indexes end with (project, task). `group` is 0 for open tasks and 1
   // for closed ones; `due` is the due time in micros (no due time: max).
-  kIdxTaskAssignee = 0x82,    // assignee, group, due, project, task
-  kIdxTaskTeam = 0x83,        // team, group, due, project, task
-  kIdxTaskDue = 0x84,         // group, due, project, task
-  kIdxTaskDependents = 0x85,  // dependency's project and task, project, task
+  kIdxTaskAssignee = 0x82,     // assignee, group, due, project, task
+  kIdxTaskTeam = 0x83,         // team, group, due, project, task
+  kIdxTaskDue = 0x84,          // group, due, project, task
+  kIdxTaskDependents = 0x85,   // dependency's project and task, project, task
   kIdxApprovalPending = 0x86,  // user, due, approval: who can still decide
   kIdxDelegateOf = 0x87,       // delegate, delegator, delegation
   // events and timers column families

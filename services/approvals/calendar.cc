@@ -13,14 +13,15 @@ namespace {
 // Two years of days: enough to find working time in any sane calendar.
 constexpr int kSearchDays = 731;
 
-absl::StatusOr<int> ParseClock(absl::string_view field, absl::string_view hhmm) {
+absl::StatusOr<int> ParseClock(absl::string_view field,
+                               absl::string_view hhmm) {
   int h = 0, m = 0;
   if (hhmm.size() != 5 || hhmm[2] != ':' ||
       !absl::SimpleAtoi(hhmm.substr(0, 2), &h) ||
       !absl::SimpleAtoi(hhmm.substr(3, 2), &m) || m < 0 || m > 59 || h < 0 ||
       h > 24 || (h == 24 && m != 0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " \"", hhmm, "\" is not a time HH:MM (00:00 to 24:00)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " \"", hhmm, "\" is not a time HH:MM (00:00 to 24:00)"));
   }
   return h * 60 + m;
 }
@@ -31,9 +32,9 @@ absl::StatusOr<BusinessCalendar> BusinessCalendar::FromProto(
     const v1::Calendar& c) {
   BusinessCalendar cal;
   if (c.time_zone().empty() || !absl::LoadTimeZone(c.time_zone(), &cal.tz_)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "calendar.time_zone \"", c.time_zone(),
-        "\" is not an IANA time zone (e.g. Europe/Berlin, UTC)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("calendar.time_zone \"", c.time_zone(),
+                     "\" is not an IANA time zone (e.g. Europe/Berlin, UTC)"));
   }
   for (int i = 0; i < c.working_hours_size(); ++i) {
     const auto& w = c.working_hours(i);
@@ -45,8 +46,8 @@ absl::StatusOr<BusinessCalendar> BusinessCalendar::FromProto(
     ASSIGN_OR_RETURN(int start, ParseClock(field + ".start", w.start()));
     ASSIGN_OR_RETURN(int end, ParseClock(field + ".end", w.end()));
     if (end <= start) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ": end ", w.end(), " is not after start ", w.start()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": end ", w.end(), " is not after start ", w.start()));
     }
     cal.windows_[w.weekday() - 1].emplace_back(start, end);
   }
@@ -67,8 +68,9 @@ absl::StatusOr<BusinessCalendar> BusinessCalendar::FromProto(
   for (int i = 0; i < c.holidays_size(); ++i) {
     absl::CivilDay day;
     if (!absl::ParseCivilTime(c.holidays(i), &day)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "calendar.holidays[", i, "] \"", c.holidays(i), "\" is not a date YYYY-MM-DD"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("calendar.holidays[", i, "] \"", c.holidays(i),
+                       "\" is not a date YYYY-MM-DD"));
     }
     cal.holidays_.insert(day);
   }
@@ -90,7 +92,8 @@ absl::Time BusinessCalendar::At(absl::CivilDay day, int minute) const {
   return absl::FromCivil(absl::CivilMinute(day) + minute, tz_);
 }
 
-absl::StatusOr<absl::Time> BusinessCalendar::NextWorkingMoment(absl::Time t) const {
+absl::StatusOr<absl::Time> BusinessCalendar::NextWorkingMoment(
+    absl::Time t) const {
   absl::CivilDay day = absl::ToCivilDay(t, tz_);
   for (int i = 0; i < kSearchDays; ++i, ++day) {
     if (!IsWorkingDay(day)) continue;
@@ -104,8 +107,8 @@ absl::StatusOr<absl::Time> BusinessCalendar::NextWorkingMoment(absl::Time t) con
       "the calendar has no working time in the next two years");
 }
 
-absl::StatusOr<absl::Time> BusinessCalendar::AddWorkingTime(absl::Time start,
-                                                            absl::Duration d) const {
+absl::StatusOr<absl::Time> BusinessCalendar::AddWorkingTime(
+    absl::Time start, absl::Duration d) const {
   absl::Time cursor = start;
   absl::Duration remaining = d;
   absl::CivilDay day = absl::ToCivilDay(start, tz_);
@@ -166,9 +169,11 @@ bool IsRelativeDue(absl::string_view due) {
 absl::Status ValidateDue(absl::string_view field, absl::string_view due) {
   if (IsRelativeDue(due)) {
     int n = 0;
-    if (!absl::SimpleAtoi(due.substr(0, due.size() - 2), &n) || n < 1 || n > 10000) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, " \"", due, "\" is not a business duration such as 16bh or 3bd"));
+    if (!absl::SimpleAtoi(due.substr(0, due.size() - 2), &n) || n < 1 ||
+        n > 10000) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " \"", due,
+                       "\" is not a business duration such as 16bh or 3bd"));
     }
     return absl::OkStatus();
   }

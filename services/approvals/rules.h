@@ -34,7 +34,8 @@ bool HasActed(const v1::Approval& a, const std::string& user);
 // unless reject_does_not_veto, else once `required` is out of reach). Any
 // failed group rejects the approval; any REQUEST_CHANGES ends the round;
 // all groups satisfied approves it.
-Verdict Evaluate(const v1::Approval& a, std::vector<GroupTally>* tallies = nullptr);
+Verdict Evaluate(const v1::Approval& a,
+                 std::vector<GroupTally>* tallies = nullptr);
 
 // People who can still decide this round: eligible in some group and not
 // yet decided. Sorted, unique.

@@ -426,7 +426,8 @@ absl::StatusOr<v1::Team> UpdateTeam(Txn& txn, const Principal& p,
     if (!req.team().description().empty()) paths.push_back("description");
     if (!req.team().calendar().empty()) paths.push_back("calendar");
   }
-  RETURN_IF_ERROR(CheckMask(paths, {"display_name", "description", "calendar"}));
+  RETURN_IF_ERROR(
+      CheckMask(paths, {"display_name", "description", "calendar"}));
   ASSIGN_OR_RETURN(v1::Team team, LoadTeam(txn, id));
   RETURN_IF_ERROR(RequireAdminOrLead(txn, p, id, "update the team"));
   RETURN_IF_ERROR(CheckEtag(req.team().etag(), team.etag(), team.name()));
@@ -443,9 +444,9 @@ absl::StatusOr<v1::Team> UpdateTeam(Txn& txn, const Principal& p,
       if (req.team().calendar().empty()) {
         team.clear_calendar();
       } else {
-        ASSIGN_OR_RETURN(std::string cal, ParseId("team.calendar",
-                                                  req.team().calendar(),
-                                                  "calendars/*"));
+        ASSIGN_OR_RETURN(
+            std::string cal,
+            ParseId("team.calendar", req.team().calendar(), "calendars/*"));
         ASSIGN_OR_RETURN(auto row, txn.Get(Cf::kRecords, keys::Calendar(cal)));
         if (!row) {
           return absl::NotFoundError(

@@ -15,6 +15,8 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "services/admin/admin_service.h"
+#include "services/approvals/approvals.h"
+#include "services/approvals/approvals_service.h"
 #include "services/identity/identity.h"
 #include "services/identity/identity_service.h"
 #include "services/projects/projects_service.h"
@@ -101,6 +103,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
   identity::IdentityService::RegisterTimers(server->engine_.get());
   projects::TaskService::RegisterTimers(server->engine_.get());
+  approvals::ApprovalService::RegisterTimers(server->engine_.get());
   server->engine_->Start();
   RETURN_IF_ERROR(server->Bootstrap());
 
@@ -116,6 +119,10 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
       server->engine_.get(), server->auth_.get());
   server->tasks_ = std::make_unique<projects::TaskService>(
       server->engine_.get(), server->auth_.get());
+  server->approvals_ = std::make_unique<approvals::ApprovalService>(
+      server->engine_.get(), server->auth_.get());
+  server->calendars_ = std::make_unique<approvals::CalendarService>(
+      server->engine_.get(), server->auth_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -127,6 +134,8 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   builder.RegisterService(server->events_.get());
   builder.RegisterService(server->projects_.get());
   builder.RegisterService(server->tasks_.get());
+  builder.RegisterService(server->approvals_.get());
+  builder.RegisterService(server->calendars_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {
     server->engine_->Close();
@@ -146,14 +155,18 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
 
 absl::Status MopsServer::Bootstrap() {
   ASSIGN_OR_RETURN(bool done, identity::IsBootstrapped(*engine_));
-  if (done) return absl::OkStatus();
+  if (done) {
+    // Folders made before calendars existed get the default one now.
+    return engine_->Execute(approvals::EnsureDefaultCalendar);
+  }
   // The token file is written before the commit: if we die in between, the
   // next start bootstraps again and overwrites it, so a committed admin
   // token is never lost.
   identity::TokenCredential cred = identity::TokenCredential::Generate();
   RETURN_IF_ERROR(WritePrivateFile(admin_token_path(), cred.Bearer() + "\n"));
   RETURN_IF_ERROR(engine_->Execute([&](storage::Txn& txn) {
-    return identity::Bootstrap(txn, cred).status();
+    RETURN_IF_ERROR(identity::Bootstrap(txn, cred).status());
+    return approvals::EnsureDefaultCalendar(txn);
   }));
   LogInfo(
       "new data folder: created user admin and teams marketing, sales, "

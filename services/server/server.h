@@ -20,6 +20,10 @@ namespace projects {
 class ProjectService;
 class TaskService;
 }  // namespace projects
+namespace approvals {
+class ApprovalService;
+class CalendarService;
+}  // namespace approvals
 namespace admin {
 class AdminService;
 class EventService;
@@ -69,6 +73,8 @@ class MopsServer {
   std::unique_ptr<admin::EventService> events_;
   std::unique_ptr<projects::ProjectService> projects_;
   std::unique_ptr<projects::TaskService> tasks_;
+  std::unique_ptr<approvals::ApprovalService> approvals_;
+  std::unique_ptr<approvals::CalendarService> calendars_;
   std::unique_ptr<grpc::Server> server_;
   bool shut_down_ = false;
 };

@@ -678,7 +678,8 @@ TEST_F(IdentityServiceTest, EventFeedIsInOrderAndPagesByWholeRevisions) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(CreateTeam(admin_token_, absl::StrCat("t", i)).ok());
   }
-  // Revision 1 is the bootstrap with six events; ask for 2 at a time.
+  // Revision 1 is the bootstrap with seven events (four teams, admin, its
+  // token, the default calendar); ask for 2 at a time.
   v1::ListEventsRequest req;
   req.set_page_size(2);
   std::vector<v1::Event> all;
@@ -691,11 +692,11 @@ TEST_F(IdentityServiceTest, EventFeedIsInOrderAndPagesByWholeRevisions) {
     all.insert(all.end(), resp.events().begin(), resp.events().end());
     req.set_after_revision(resp.next_after_revision());
   }
-  ASSERT_EQ(all.size(), 6u + 5u);
+  ASSERT_EQ(all.size(), 7u + 5u);
   EXPECT_EQ(all[0].revision(), 1u);
-  EXPECT_EQ(all[5].revision(), 1u);
-  for (size_t i = 6; i < all.size(); ++i) {
-    EXPECT_EQ(all[i].revision(), i - 4);
+  EXPECT_EQ(all[6].revision(), 1u);
+  for (size_t i = 7; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].revision(), i - 5);
     EXPECT_EQ(all[i].type(), "team.created");
     EXPECT_EQ(all[i].actor(), "users/admin");
   }
