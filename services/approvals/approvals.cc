@@ -1036,27 +1036,34 @@ absl::Status FireDeadline(Txn& txn, const TimerRecord& timer) {
       for (int i = 0; i < a.groups_size(); ++i) {
         v1::ApproverGroup* g = a.mutable_groups(i);
         if (tallies[i].satisfied) continue;
-        std::set<std::string> extra;
-        if (!g->team().empty()) {
-          ASSIGN_OR_RETURN(auto members, MembersOf(txn, IdOf(g->team())));
-          for (const auto& m : members) {
-            if (m.role() == v1::Membership::LEAD) extra.insert(m.user());
-          }
-        } else {
-          ASSIGN_OR_RETURN(std::string manager, ManagerOf(txn, a.requester()));
-          if (!manager.empty()) extra.insert(manager);
-        }
-        for (const std::string& person : extra) {
-          if (person == a.requester() ||
+        // The team's leads first; when none can be added (they already
+        // are approvers, or the group has no team), the requester's manager.
+        auto add = [&](const std::string& person) -> absl::StatusOr<bool> {
+          if (person.empty() || person == a.requester() ||
               std::find(g->eligible().begin(), g->eligible().end(), person) !=
                   g->eligible().end()) {
-            continue;
+            return false;
           }
           ASSIGN_OR_RETURN(bool active, IsActiveUser(txn, person));
-          if (!active) continue;
+          if (!active) return false;
           g->add_eligible(person);
           g->add_escalated(person);
           added.push_back(person);
+          return true;
+        };
+        bool any = false;
+        if (!g->team().empty()) {
+          ASSIGN_OR_RETURN(auto members, MembersOf(txn, IdOf(g->team())));
+          for (const auto& m : members) {
+            if (m.role() != v1::Membership::LEAD) continue;
+            ASSIGN_OR_RETURN(bool ok, add(m.user()));
+            any = any || ok;
+          }
+        }
+        if (!any) {
+          ASSIGN_OR_RETURN(std::string manager, ManagerOf(txn, a.requester()));
+          ASSIGN_OR_RETURN(bool ok, add(manager));
+          (void)ok;
         }
       }
       SaveApproval(txn, &old, &a);
