@@ -11,6 +11,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "mops/v1/admin.grpc.pb.h"
+#include "mops/v1/approvals.grpc.pb.h"
 #include "mops/v1/events.grpc.pb.h"
 #include "mops/v1/identity.grpc.pb.h"
 #include "mops/v1/projects.grpc.pb.h"
@@ -42,6 +43,8 @@ class ServiceTest : public ::testing::Test {
     events_ = v1::EventService::NewStub(channel_);
     projects_ = v1::ProjectService::NewStub(channel_);
     tasks_ = v1::TaskService::NewStub(channel_);
+    approvals_ = v1::ApprovalService::NewStub(channel_);
+    calendars_ = v1::CalendarService::NewStub(channel_);
     std::ifstream in(server_->admin_token_path());
     std::getline(in, admin_token_);
   }
@@ -121,6 +124,8 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<v1::EventService::Stub> events_;
   std::unique_ptr<v1::ProjectService::Stub> projects_;
   std::unique_ptr<v1::TaskService::Stub> tasks_;
+  std::unique_ptr<v1::ApprovalService::Stub> approvals_;
+  std::unique_ptr<v1::CalendarService::Stub> calendars_;
   std::string admin_token_;
 };
 
