@@ -10,6 +10,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/output.h"
 #include "google/protobuf/repeated_ptr_field.h"
+#include "google/protobuf/timestamp.pb.h"
 
 namespace mops::cli {
 
@@ -54,6 +55,14 @@ google::protobuf::RepeatedPtrField<T> One(const T& item) {
 
 void AddProject(CLI::App& app, Cli& cli, std::function<void()>& action);
 void AddTask(CLI::App& app, Cli& cli, std::function<void()>& action);
+void AddApprovals(CLI::App& app, Cli& cli, std::function<void()>& action);
+
+// Shared formatting and parsing (work_commands.cc).
+// "in 3h", "2d overdue", "now".
+std::string RelativeTime(int64_t seconds_from_now);
+// RFC 3339 or YYYY-MM-DD; throws CliError naming `flag`.
+google::protobuf::Timestamp ParseWhen(const std::string& flag,
+                                      const std::string& text);
 
 }  // namespace mops::cli
 

@@ -785,6 +785,7 @@ int Run(int argc, char** argv) {
   AddEvents(app, cli, action);
   AddProject(app, cli, action);
   AddTask(app, cli, action);
+  AddApprovals(app, cli, action);
 
   try {
     app.parse(argc, argv);

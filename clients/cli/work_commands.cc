@@ -71,6 +71,8 @@ absl::Duration ParseSpan(const std::string& flag, const std::string& text) {
   return n * it->second;
 }
 
+}  // namespace
+
 // RFC 3339 ("2026-12-01T17:00:00Z") or a date ("2026-12-01", midnight UTC).
 Timestamp ParseWhen(const std::string& flag, const std::string& text) {
   absl::Time t;
@@ -86,6 +88,8 @@ Timestamp ParseWhen(const std::string& flag, const std::string& text) {
   ts.set_seconds(absl::ToUnixSeconds(t));
   return ts;
 }
+
+namespace {
 
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
@@ -130,8 +134,10 @@ std::string FormatMoney(const api::Money& m) {
   return out + " " + m.currency_code();
 }
 
-// "in 3h", "2d overdue", "now".
-std::string Relative(absl::Duration d) {
+}  // namespace
+
+std::string RelativeTime(int64_t seconds_from_now) {
+  absl::Duration d = absl::Seconds(seconds_from_now);
   absl::Duration a = absl::AbsDuration(d);
   std::string amount;
   if (a < absl::Minutes(1)) return "now";
@@ -144,6 +150,8 @@ std::string Relative(absl::Duration d) {
   }
   return d > absl::ZeroDuration() ? "in " + amount : amount + " overdue";
 }
+
+namespace {
 
 bool IsOpen(api::Task::State s) {
   return s != api::Task::DONE && s != api::Task::CANCELLED;
@@ -166,7 +174,7 @@ void PrintTasks(const Cli& cli, const google::protobuf::Message& message,
     if (task.has_due_time()) {
       absl::Time at = absl::FromUnixSeconds(task.due_time().seconds());
       if (IsOpen(task.state())) {
-        due = Relative(at - now);
+        due = RelativeTime(absl::ToInt64Seconds(at - now));
         late = at < now;
       } else {
         due = absl::FormatTime("%Y-%m-%d", at, absl::UTCTimeZone());

@@ -3,10 +3,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "mops/v1/approvals.pb.h"
 #include "mops/v1/identity.pb.h"
 #include "mops/v1/projects.pb.h"
 #include "tests/testing/process.h"
@@ -276,6 +278,106 @@ TEST_F(EndToEndTest, ATeamLeadsDayWithProjectsAndTasks) {
   r = Mops({"project", "update", "q4-launch", "--state", "completed"}, lena);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("completed"));
+}
+
+TEST_F(EndToEndTest, ATwoGroupApprovalDecidedByThreePeople) {
+  Mopsd server(MOPSD_PATH, dir_.Sub("data"));
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  ASSERT_EQ(Mops({"login", "--server", server.address(), "--token-file",
+                  AdminTokenFile()})
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      Mops({"team", "create", "legal", "--display-name", "Legal"}).exit_code,
+      0);
+  std::map<std::string, Env> as;
+  for (const char* user : {"rita", "fay", "finn", "lee"}) {
+    ASSERT_EQ(Mops({"user", "create", user, "--display-name", user}).exit_code,
+              0);
+    RunResult r = Mops({"token", "create", "--user", user, "-o", "json"});
+    v1::CreateTokenResponse token;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &token).ok())
+        << r.out;
+    as[user] = {{"MOPS_TOKEN", token.secret()}};
+  }
+  ASSERT_EQ(Mops({"team", "add-member", "finance", "fay"}).exit_code, 0);
+  ASSERT_EQ(Mops({"team", "add-member", "finance", "finn"}).exit_code, 0);
+  ASSERT_EQ(
+      Mops({"team", "add-member", "legal", "lee", "--role", "lead"}).exit_code,
+      0);
+
+  // Rita asks for 2 of finance and 1 of legal within 3 business days.
+  RunResult r =
+      Mops({"approvals", "request", "--subject",
+            "https://assets.example.com/q4-banner.png", "--asset-version", "v3",
+            "--title", "Q4 banner", "--approvers",
+            "team:finance:2,team:legal:1", "--due", "3bd", "-o", "json"},
+           as["rita"]);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::Approval approval;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(r.out, &approval).ok())
+      << r.out;
+  const std::string id = approval.name().substr(strlen("approvals/"));
+  EXPECT_EQ(approval.state(), v1::Approval::PENDING);
+  EXPECT_TRUE(approval.has_due_time());
+
+  // Fay sees it in her inbox with what is still needed.
+  r = Mops({"approvals", "inbox"}, as["fay"]);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(id));
+  EXPECT_THAT(r.out, HasSubstr("Q4 banner"));
+  EXPECT_THAT(r.out, HasSubstr("2 of finance, 1 of legal"));
+  EXPECT_THAT(r.out, HasSubstr("in "));  // due relative to now
+
+  // Rita cannot approve her own request.
+  r = Mops({"approve", id}, as["rita"]);
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_THAT(r.err, HasSubstr("cannot decide"));
+
+  ASSERT_EQ(
+      Mops({"approve", id, "-m", "numbers check out"}, as["fay"]).exit_code, 0);
+  r = Mops({"approve", id}, as["lee"]);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("still needed: 1 of finance"));
+  // A reject needs a message; a second decision is refused.
+  EXPECT_EQ(Mops({"reject", id}, as["finn"]).exit_code, 2);
+  r = Mops({"approve", id}, as["fay"]);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("already decided"));
+
+  r = Mops({"approve", id, "-m", "ship it"}, as["finn"]);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("state:     approved"));
+  r = Mops({"approvals", "show", id}, as["rita"]);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("numbers check out"));
+  EXPECT_THAT(r.out, HasSubstr("ship it"));
+  EXPECT_THAT(r.out, HasSubstr("2 of finance, a reject vetoes"));
+  r = Mops({"approvals", "inbox"}, as["fay"]);
+  EXPECT_THAT(r.out, Not(HasSubstr(id)));
+
+  // Delegation and calendars through the CLI.
+  r = Mops({"delegate", "--to", "finn", "--until", "2099-01-01", "--teams",
+            "finance"},
+           as["fay"]);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("finn decides for fay"));
+  r = Mops({"calendar", "get"}, as["fay"]);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("mon 09:00-17:00"));
+  r = Mops({"calendar", "update", "--holiday", "2026-12-25"}, as["fay"]);
+  EXPECT_EQ(r.exit_code, 4);
+  r = Mops({"calendar", "update", "--time-zone", "Europe/Berlin", "--hours",
+            "mon-fri 08:00-16:00", "--holiday", "2026-12-25"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Europe/Berlin"));
+  EXPECT_THAT(r.out, HasSubstr("2026-12-25"));
+  r = Mops({"approvals", "request", "--subject", "x", "--title", "t",
+            "--approvers", "group:x"},
+           as["rita"]);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--approvers"));
 }
 
 TEST_F(EndToEndTest, BackupThroughTheCliStartsAsANewServer) {
