@@ -77,21 +77,8 @@ bool CoversTeam(const v1::Delegation& d, const std::string& team) {
 
 absl::StatusOr<std::vector<v1::Delegation>> DelegationsOf(
     const Reader& reader, absl::string_view user) {
-  std::vector<v1::Delegation> out;
-  absl::Status error;
-  RETURN_IF_ERROR(reader.Scan(
-      Cf::kRecords, keys::DelegationPrefix(user), "",
-      [&](absl::string_view, absl::string_view value) {
-        v1::Delegation d;
-        if (!d.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          error = absl::DataLossError("stored delegation does not parse");
-          return false;
-        }
-        out.push_back(std::move(d));
-        return true;
-      }));
-  RETURN_IF_ERROR(error);
-  return out;
+  return ReadAll<v1::Delegation>(reader, Cf::kRecords,
+                                 keys::DelegationPrefix(user));
 }
 
 // The people `actor` may stand in for now (any team), through chains.
@@ -193,21 +180,8 @@ void ArmTimers(Txn& txn, const v1::Approval& a) {
 
 absl::StatusOr<std::vector<v1::Membership>> MembersOf(const Reader& reader,
                                                       absl::string_view team) {
-  std::vector<v1::Membership> out;
-  absl::Status error;
-  RETURN_IF_ERROR(reader.Scan(
-      Cf::kRecords, keys::MembershipPrefix(team), "",
-      [&](absl::string_view, absl::string_view value) {
-        v1::Membership m;
-        if (!m.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          error = absl::DataLossError("stored membership does not parse");
-          return false;
-        }
-        out.push_back(std::move(m));
-        return true;
-      }));
-  RETURN_IF_ERROR(error);
-  return out;
+  return ReadAll<v1::Membership>(reader, Cf::kRecords,
+                                 keys::MembershipPrefix(team));
 }
 
 absl::StatusOr<bool> IsActiveUser(const Reader& reader,
@@ -928,19 +902,8 @@ absl::StatusOr<v1::ListApprovalsResponse> ListApprovals(
       candidates.push_back(std::move(a));
     }
   } else {
-    absl::Status error;
-    RETURN_IF_ERROR(reader.Scan(
-        Cf::kRecords, keys::ApprovalPrefix(), "",
-        [&](absl::string_view, absl::string_view value) {
-          v1::Approval a;
-          if (!a.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-            error = absl::DataLossError("stored approval does not parse");
-            return false;
-          }
-          candidates.push_back(std::move(a));
-          return true;
-        }));
-    RETURN_IF_ERROR(error);
+    ASSIGN_OR_RETURN(candidates, ReadAll<v1::Approval>(reader, Cf::kRecords,
+                                                       keys::ApprovalPrefix()));
   }
   std::vector<std::pair<SortKey, v1::Approval>> rows;
   for (v1::Approval& a : candidates) {
@@ -969,30 +932,9 @@ absl::StatusOr<v1::ListApprovalsResponse> ListApprovals(
     }
     rows.emplace_back(std::move(k), std::move(a));
   }
-  std::sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
-    return SortBefore(x.first, y.first, order.desc);
-  });
-  SortKey after;
-  bool has_cursor = !cursor.row_key().empty();
-  after.absent = cursor.sort_absent();
-  after.num = cursor.sort_value();
-  after.row = cursor.row_key();
   v1::ListApprovalsResponse resp;
-  for (auto& [key, a] : rows) {
-    if (has_cursor && !SortBefore(after, key, order.desc)) continue;
-    if (static_cast<size_t>(resp.approvals_size()) == page_size) {
-      PageCursor next;
-      next.set_query(query);
-      next.set_sort_absent(after.absent);
-      next.set_sort_value(after.num);
-      next.set_row_key(after.row);
-      resp.set_next_page_token(EncodeCursor(next));
-      break;
-    }
-    *resp.add_approvals() = std::move(a);
-    after = key;
-    has_cursor = true;
-  }
+  resp.set_next_page_token(TakeSortedPage(rows, order.desc, cursor, query,
+                                          page_size, resp.mutable_approvals()));
   return resp;
 }
 

@@ -4,11 +4,13 @@
 #ifndef MOPS_SERVICES_COMMON_PAGINATION_H_
 #define MOPS_SERVICES_COMMON_PAGINATION_H_
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "mops/internal/v1/records.pb.h"
@@ -76,7 +78,76 @@ std::string EncodeCursor(const mops::internal::v1::PageCursor& cursor);
 absl::StatusOr<mops::internal::v1::PageCursor> DecodeCursor(
     absl::string_view token, absl::string_view query);
 
+// Every record under `prefix`, parsed.
+template <typename M>
+absl::StatusOr<std::vector<M>> ReadAll(const storage::Reader& reader,
+                                       storage::Cf cf,
+                                       absl::string_view prefix);
+
+// Sorts `rows` by key, skips those up to `cursor` and moves one page into
+// `out`. Returns next_page_token ("" at the end).
+template <typename M>
+std::string TakeSortedPage(std::vector<std::pair<SortKey, M>>& rows, bool desc,
+                           const mops::internal::v1::PageCursor& cursor,
+                           absl::string_view query, size_t page_size,
+                           google::protobuf::RepeatedPtrField<M>* out);
+
 // ---- implementation
+
+template <typename M>
+absl::StatusOr<std::vector<M>> ReadAll(const storage::Reader& reader,
+                                       storage::Cf cf,
+                                       absl::string_view prefix) {
+  std::vector<M> out;
+  absl::Status error;
+  absl::Status s = reader.Scan(
+      cf, prefix, "", [&](absl::string_view, absl::string_view value) {
+        M record;
+        if (!record.ParseFromArray(value.data(),
+                                   static_cast<int>(value.size()))) {
+          error = absl::DataLossError(
+              absl::StrCat("stored ", record.GetTypeName(), " does not parse"));
+          return false;
+        }
+        out.push_back(std::move(record));
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!error.ok()) return error;
+  return out;
+}
+
+template <typename M>
+std::string TakeSortedPage(std::vector<std::pair<SortKey, M>>& rows, bool desc,
+                           const mops::internal::v1::PageCursor& cursor,
+                           absl::string_view query, size_t page_size,
+                           google::protobuf::RepeatedPtrField<M>* out) {
+  std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+    return SortBefore(a.first, b.first, desc);
+  });
+  SortKey after;
+  bool has_cursor = !cursor.row_key().empty();
+  after.absent = cursor.sort_absent();
+  after.num = cursor.sort_value();
+  after.text = cursor.sort_text();
+  after.row = cursor.row_key();
+  for (auto& [key, row] : rows) {
+    if (has_cursor && !SortBefore(after, key, desc)) continue;
+    if (static_cast<size_t>(out->size()) == page_size) {
+      mops::internal::v1::PageCursor next;
+      next.set_query(std::string(query));
+      next.set_sort_absent(after.absent);
+      next.set_sort_value(after.num);
+      next.set_sort_text(after.text);
+      next.set_row_key(after.row);
+      return EncodeCursor(next);
+    }
+    *out->Add() = std::move(row);
+    after = key;
+    has_cursor = true;
+  }
+  return "";
+}
 
 template <typename M>
 absl::StatusOr<std::string> ReadPage(

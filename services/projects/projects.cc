@@ -331,34 +331,9 @@ absl::StatusOr<v1::ListProjectsResponse> ListProjects(
         return true;
       }));
   RETURN_IF_ERROR(parse_error);
-  std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-    return SortBefore(a.first, b.first, order.desc);
-  });
-  SortKey after;
-  bool has_cursor = !cursor.row_key().empty();
-  after.absent = cursor.sort_absent();
-  after.num = cursor.sort_value();
-  after.text = cursor.sort_text();
-  after.row = cursor.row_key();
-
   v1::ListProjectsResponse resp;
-  for (auto& [key, project] : rows) {
-    if (has_cursor && !SortBefore(after, key, order.desc)) continue;
-    if (static_cast<size_t>(resp.projects_size()) == page_size) {
-      PageCursor next;
-      next.set_query(query);
-      const SortKey& last = after;
-      next.set_sort_absent(last.absent);
-      next.set_sort_value(last.num);
-      next.set_sort_text(last.text);
-      next.set_row_key(last.row);
-      resp.set_next_page_token(EncodeCursor(next));
-      break;
-    }
-    *resp.add_projects() = project;
-    after = key;
-    has_cursor = true;
-  }
+  resp.set_next_page_token(TakeSortedPage(rows, order.desc, cursor, query,
+                                          page_size, resp.mutable_projects()));
   return resp;
 }
 

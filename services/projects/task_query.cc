@@ -330,29 +330,8 @@ absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
         }));
     RETURN_IF_ERROR(error);
   }
-  std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-    return SortBefore(a.first, b.first, order.desc);
-  });
-  SortKey after;
-  bool has_cursor = !cursor.row_key().empty();
-  after.absent = cursor.sort_absent();
-  after.num = cursor.sort_value();
-  after.row = cursor.row_key();
-  for (auto& [key, task] : rows) {
-    if (has_cursor && !SortBefore(after, key, order.desc)) continue;
-    if (static_cast<size_t>(resp.tasks_size()) == page_size) {
-      PageCursor next;
-      next.set_query(query);
-      next.set_sort_absent(after.absent);
-      next.set_sort_value(after.num);
-      next.set_row_key(after.row);
-      resp.set_next_page_token(EncodeCursor(next));
-      break;
-    }
-    *resp.add_tasks() = std::move(task);
-    after = key;
-    has_cursor = true;
-  }
+  resp.set_next_page_token(TakeSortedPage(rows, order.desc, cursor, query,
+                                          page_size, resp.mutable_tasks()));
   return resp;
 }
 
