@@ -43,6 +43,11 @@ absl::StatusOr<v1::DeleteProjectResponse> DeleteProject(
 absl::Status ValidateCreateTask(const v1::CreateTaskRequest& req);
 absl::StatusOr<v1::Task> CreateTask(storage::Txn& txn, const Principal& p,
                                     const v1::CreateTaskRequest& req);
+inline constexpr int kMaxBatchTasks = 1000;
+absl::Status ValidateBatchCreateTasks(const v1::BatchCreateTasksRequest& req);
+absl::StatusOr<v1::BatchCreateTasksResponse> BatchCreateTasks(
+    storage::Txn& txn, const Principal& p,
+    const v1::BatchCreateTasksRequest& req);
 absl::StatusOr<v1::Task> GetTask(const storage::Reader& reader,
                                  const v1::GetTaskRequest& req);
 absl::StatusOr<v1::Task> UpdateTask(storage::Txn& txn, const Principal& p,

@@ -74,6 +74,17 @@ grpc::ServerUnaryReactor* TaskService::CreateTask(
       [req] { return ValidateCreateTask(*req); });
 }
 
+grpc::ServerUnaryReactor* TaskService::BatchCreateTasks(
+    grpc::CallbackServerContext* ctx, const v1::BatchCreateTasksRequest* req,
+    v1::BatchCreateTasksResponse* resp) {
+  return RunWrite(
+      ctx, "BatchCreateTasks", *auth_, *engine_,
+      [req, resp](storage::Txn& txn, const Principal& p) {
+        return Assign(projects::BatchCreateTasks(txn, p, *req), resp);
+      },
+      [req] { return ValidateBatchCreateTasks(*req); });
+}
+
 grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* ctx,
                                                const v1::GetTaskRequest* req,
                                                v1::Task* resp) {

@@ -45,6 +45,9 @@ class TaskService final : public v1::TaskService::CallbackService {
   grpc::ServerUnaryReactor* CreateTask(grpc::CallbackServerContext* ctx,
                                        const v1::CreateTaskRequest* req,
                                        v1::Task* resp) override;
+  grpc::ServerUnaryReactor* BatchCreateTasks(
+      grpc::CallbackServerContext* ctx, const v1::BatchCreateTasksRequest* req,
+      v1::BatchCreateTasksResponse* resp) override;
   grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* ctx,
                                     const v1::GetTaskRequest* req,
                                     v1::Task* resp) override;

@@ -350,6 +350,53 @@ absl::StatusOr<v1::Task> CreateTask(Txn& txn, const Principal& p,
   return task;
 }
 
+absl::Status ValidateBatchCreateTasks(const v1::BatchCreateTasksRequest& req) {
+  RETURN_IF_ERROR(ParseId("parent", req.parent(), "projects/*").status());
+  RETURN_IF_ERROR(ValidateRequestId(req.request_id()));
+  if (req.requests().empty() || req.requests_size() > kMaxBatchTasks) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("requests must hold 1 to ", kMaxBatchTasks, " tasks (got ",
+                     req.requests_size(), ")"));
+  }
+  for (int i = 0; i < req.requests_size(); ++i) {
+    v1::CreateTaskRequest one = req.requests(i);
+    if (!one.parent().empty() && one.parent() != req.parent()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "requests[", i, "].parent must be empty or ", req.parent()));
+    }
+    one.set_parent(req.parent());
+    absl::Status s = ValidateCreateTask(one);
+    if (!s.ok()) {
+      return absl::Status(s.code(),
+                          absl::StrCat("requests[", i, "]: ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::BatchCreateTasksResponse> BatchCreateTasks(
+    Txn& txn, const Principal& p, const v1::BatchCreateTasksRequest& req) {
+  RETURN_IF_ERROR(ValidateBatchCreateTasks(req));
+  v1::BatchCreateTasksResponse resp;
+  ASSIGN_OR_RETURN(bool replayed, ReplayRequest(txn, p, "BatchCreateTasks",
+                                                req.request_id(), req, &resp));
+  if (replayed) return resp;
+  for (int i = 0; i < req.requests_size(); ++i) {
+    v1::CreateTaskRequest one = req.requests(i);
+    one.set_parent(req.parent());
+    one.clear_request_id();
+    absl::StatusOr<v1::Task> task = CreateTask(txn, p, one);
+    if (!task.ok()) {
+      return absl::Status(
+          task.status().code(),
+          absl::StrCat("requests[", i, "]: ", task.status().message()));
+    }
+    *resp.add_tasks() = *std::move(task);
+  }
+  RememberRequest(txn, p, "BatchCreateTasks", req.request_id(), req, resp);
+  return resp;
+}
+
 absl::StatusOr<v1::Task> GetTask(const Reader& reader,
                                  const v1::GetTaskRequest& req) {
   ASSIGN_OR_RETURN(auto ids, ParseTaskName("name", req.name()));

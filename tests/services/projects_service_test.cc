@@ -749,3 +749,58 @@ TEST_F(ProjectsTest, OverdueTimerFiresOnceForOpenTasksAtTheCurrentDueTime) {
 
 }  // namespace
 }  // namespace mops
+
+namespace mops {
+namespace {
+
+TEST_F(ProjectsTest, BatchCreateIsAllOrNothingAndReplays) {
+  ASSERT_TRUE(CreateProject(mia_, "web").ok());
+  v1::BatchCreateTasksRequest req;
+  req.set_parent("projects/web");
+  req.set_request_id("batch-1");
+  for (int i = 0; i < 3; ++i) {
+    auto* one = req.add_requests();
+    one->set_task_id(absl::StrCat("b", i));
+    one->mutable_task()->set_title(absl::StrCat("Batch ", i));
+    one->mutable_task()->set_assignee("users/mia");
+  }
+  v1::BatchCreateTasksResponse resp;
+  ASSERT_TRUE(
+      Call(tasks_.get(), &TStub::BatchCreateTasks, mia_, req, &resp).ok());
+  ASSERT_EQ(resp.tasks_size(), 3);
+  EXPECT_EQ(resp.tasks(2).name(), "projects/web/tasks/b2");
+  v1::BatchCreateTasksResponse again;
+  ASSERT_TRUE(
+      Call(tasks_.get(), &TStub::BatchCreateTasks, mia_, req, &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), resp.SerializeAsString());
+  EXPECT_EQ(ListNames(mia_, "projects/web", "").size(), 3u);
+
+  // One bad entry: nothing is created, and the message says which.
+  req.set_request_id("");
+  for (int i = 0; i < 3; ++i)
+    req.mutable_requests(i)->set_task_id(absl::StrCat("c", i));
+  req.mutable_requests(1)->mutable_task()->set_assignee("users/ghost");
+  grpc::Status s =
+      Call(tasks_.get(), &TStub::BatchCreateTasks, mia_, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(s.error_message(), HasSubstr("requests[1]"));
+  EXPECT_EQ(ListNames(mia_, "projects/web", "").size(), 3u);
+  req.mutable_requests(1)->mutable_task()->set_title("");
+  s = Call(tasks_.get(), &TStub::BatchCreateTasks, mia_, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("requests[1]: task.title"));
+  // Strangers cannot batch into the project either.
+  req.mutable_requests(1)->mutable_task()->set_title("ok");
+  req.mutable_requests(1)->mutable_task()->clear_assignee();
+  EXPECT_EQ(Call(tasks_.get(), &TStub::BatchCreateTasks, sam_, req, &resp)
+                .error_code(),
+            grpc::PERMISSION_DENIED);
+  v1::BatchCreateTasksRequest empty;
+  empty.set_parent("projects/web");
+  EXPECT_EQ(Call(tasks_.get(), &TStub::BatchCreateTasks, mia_, empty, &resp)
+                .error_code(),
+            grpc::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace mops
