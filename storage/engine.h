@@ -79,8 +79,7 @@ class Txn : public Reader {
  public:
   absl::StatusOr<std::optional<std::string>> Get(
       Cf cf, absl::string_view key) const override;
-  absl::Status ScanRange(Cf cf, absl::string_view start,
-                         absl::string_view end,
+  absl::Status ScanRange(Cf cf, absl::string_view start, absl::string_view end,
                          const ScanFn& fn) const override;
 
   void Put(Cf cf, absl::string_view key, absl::string_view value);
@@ -168,8 +167,7 @@ class Engine : public Reader {
 
   absl::StatusOr<std::optional<std::string>> Get(
       Cf cf, absl::string_view key) const override;
-  absl::Status ScanRange(Cf cf, absl::string_view start,
-                         absl::string_view end,
+  absl::Status ScanRange(Cf cf, absl::string_view start, absl::string_view end,
                          const ScanFn& fn) const override;
 
   // The latest durable revision.

@@ -170,16 +170,8 @@ std::optional<std::string> TeamOfIdxUserTeam(absl::string_view key) {
   if (r.Type() != KeyType::kIdxUserTeams || !r.Str()) return std::nullopt;
   return r.Str();
 }
-std::string IdxTokenId(absl::string_view token_id, absl::string_view user) {
-  return KeyBuilder(KeyType::kIdxTokenId).Str(token_id).Str(user).Build();
-}
-std::string IdxTokenIdPrefix(absl::string_view token_id) {
+std::string IdxTokenId(absl::string_view token_id) {
   return KeyBuilder(KeyType::kIdxTokenId).Str(token_id).Build();
-}
-std::optional<std::string> UserOfIdxTokenId(absl::string_view key) {
-  KeyReader r(key);
-  if (r.Type() != KeyType::kIdxTokenId || !r.Str()) return std::nullopt;
-  return r.Str();
 }
 
 std::string Project(absl::string_view project) {

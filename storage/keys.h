@@ -37,7 +37,7 @@ enum class KeyType : uint8_t {
   kDelegation = 0x1A,  // user, delegation
   // index column family (key-only rows)
   kIdxUserTeams = 0x80,  // user, team: the teams of a user
-  kIdxTokenId = 0x81,    // token id, user: find a token's owner
+  kIdxTokenId = 0x81,    // token id -> owner's user id (point lookup)
   // Task indexes end with (project, task). `group` is 0 for open tasks and 1
   // for closed ones; `due` is the due time in micros (no due time: max).
   kIdxTaskAssignee = 0x82,     // assignee, group, due, project, task
@@ -111,9 +111,8 @@ std::string IdxUserTeam(absl::string_view user, absl::string_view team);
 std::string IdxUserTeamPrefix(absl::string_view user);
 // Returns the team of an IdxUserTeam key.
 std::optional<std::string> TeamOfIdxUserTeam(absl::string_view key);
-std::string IdxTokenId(absl::string_view token_id, absl::string_view user);
-std::string IdxTokenIdPrefix(absl::string_view token_id);
-std::optional<std::string> UserOfIdxTokenId(absl::string_view key);
+// Its value is the owner's user id: authentication is one point lookup.
+std::string IdxTokenId(absl::string_view token_id);
 
 std::string Project(absl::string_view project);
 std::string ProjectPrefix();

@@ -14,6 +14,7 @@
 #include "services/approvals/rules.h"
 #include "services/common/crypto.h"
 #include "services/common/filter.h"
+#include "services/common/ids.h"
 #include "services/common/pagination.h"
 #include "services/common/request_log.h"
 #include "services/common/time_util.h"
@@ -597,7 +598,10 @@ absl::StatusOr<v1::Delegation> CreateDelegation(
         queue.push_back(next.delegate());
     }
   }
-  const std::string id = "d" + HexEncode(RandomBytes(5)).substr(1);
+  ASSIGN_OR_RETURN(const std::string id,
+                   FreshId(txn, Cf::kRecords, 'd', [&](const std::string& i) {
+                     return keys::Delegation(user, i);
+                   }));
   d.set_name(absl::StrCat("users/", user, "/delegations/", id));
   *d.mutable_create_time() = ToProtoTime(txn.Now());
   txn.PutProto(Cf::kRecords, keys::Delegation(user, id), d);
@@ -687,7 +691,10 @@ absl::StatusOr<v1::Approval> CreateApproval(
   if (a.deadline_action() == v1::Approval::DEADLINE_ACTION_UNSPECIFIED) {
     a.set_deadline_action(v1::Approval::EXPIRE);
   }
-  const std::string id = "a" + HexEncode(RandomBytes(5)).substr(1);
+  ASSIGN_OR_RETURN(const std::string id,
+                   FreshId(txn, Cf::kRecords, 'a', [](const std::string& i) {
+                     return keys::Approval(i);
+                   }));
   a.set_name(absl::StrCat("approvals/", id));
   a.set_requester(p.UserName());
   a.set_state(v1::Approval::PENDING);

@@ -34,7 +34,8 @@ grpc::ServerUnaryReactor* RunRead(grpc::CallbackServerContext* context,
 grpc::ServerUnaryReactor* RunWrite(
     grpc::CallbackServerContext* context, absl::string_view method,
     const Authenticator& auth, storage::Engine& engine, WriteFn write,
-    const std::function<absl::Status()>& validate) {
+    const std::function<absl::Status()>& validate,
+    std::function<void()> on_committed) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Principal> principal = auth.Authenticate(*context);
   absl::Status s = principal.status();
@@ -45,7 +46,9 @@ grpc::ServerUnaryReactor* RunWrite(
   }
   engine.Submit([write = std::move(write), p = *std::move(principal)](
                     storage::Txn& txn) { return write(txn, p); },
-                [reactor, method = std::string(method)](absl::Status result) {
+                [reactor, method = std::string(method),
+                 on_committed = std::move(on_committed)](absl::Status result) {
+                  if (result.ok() && on_committed) on_committed();
                   reactor->Finish(FinishStatus(method, result));
                 });
   return reactor;

@@ -35,11 +35,13 @@ grpc::ServerUnaryReactor* RunRead(grpc::CallbackServerContext* context,
 
 // Authenticates, then runs `write` as a command; the call finishes once the
 // command is durable (or failed). `validate` runs first on this thread, so
-// malformed requests never reach the apply thread.
+// malformed requests never reach the apply thread. `on_committed` runs once
+// the command is durable, before the reply.
 grpc::ServerUnaryReactor* RunWrite(
     grpc::CallbackServerContext* context, absl::string_view method,
     const Authenticator& auth, storage::Engine& engine, WriteFn write,
-    const std::function<absl::Status()>& validate = nullptr);
+    const std::function<absl::Status()>& validate = nullptr,
+    std::function<void()> on_committed = nullptr);
 
 // Logs a failed call (internal errors loudly) and maps its status.
 grpc::Status FinishStatus(absl::string_view method, const absl::Status& s);

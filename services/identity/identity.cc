@@ -124,7 +124,7 @@ absl::StatusOr<v1::CreateTokenResponse> PutToken(
   }
   record.set_secret_hash(Sha256(cred.secret));
   txn.PutProto(Cf::kRecords, keys::Token(user, cred.id), record);
-  txn.Put(Cf::kIndex, keys::IdxTokenId(cred.id, user), "");
+  txn.Put(Cf::kIndex, keys::IdxTokenId(cred.id), user);
   v1::Event e = p.NewEvent("token.created", token->name());
   (*e.mutable_data())["user"] = absl::StrCat("users/", user);
   txn.Emit(e);
@@ -259,23 +259,25 @@ absl::StatusOr<bool> Bootstrap(Txn& txn, const TokenCredential& admin_token) {
 
 // ------------------------------------------------------------ authentication
 
-absl::StatusOr<Principal> Authenticate(const Reader& reader, absl::Time now,
-                                       absl::string_view bearer,
-                                       absl::string_view on_behalf_of) {
+absl::StatusOr<std::pair<std::string, std::string>> ParseBearer(
+    absl::string_view bearer) {
   std::vector<absl::string_view> parts = absl::StrSplit(bearer, '_');
   if (parts.size() != 3 || parts[0] != "mops" || parts[1].size() != 16 ||
       parts[2].empty()) {
     return absl::UnauthenticatedError(
         "the bearer token is malformed; expected mops_<id>_<secret>");
   }
-  const absl::string_view id = parts[1];
-  const absl::string_view secret = parts[2];
-  std::optional<std::string> owner;
-  RETURN_IF_ERROR(reader.Scan(Cf::kIndex, keys::IdxTokenIdPrefix(id), "",
-                              [&](absl::string_view key, absl::string_view) {
-                                owner = keys::UserOfIdxTokenId(key);
-                                return false;
-                              }));
+  return std::make_pair(std::string(parts[1]), std::string(parts[2]));
+}
+
+absl::StatusOr<TokenIdentity> AuthenticateToken(const Reader& reader,
+                                                absl::Time now,
+                                                absl::string_view bearer) {
+  ASSIGN_OR_RETURN(auto parsed, ParseBearer(bearer));
+  const std::string& id = parsed.first;
+  const std::string& secret = parsed.second;
+  ASSIGN_OR_RETURN(std::optional<std::string> owner,
+                   reader.Get(Cf::kIndex, keys::IdxTokenId(id)));
   TokenRecord record;
   bool found = false;
   if (owner) {
@@ -299,14 +301,23 @@ absl::StatusOr<Principal> Authenticate(const Reader& reader, absl::Time now,
     return absl::UnauthenticatedError(
         absl::StrCat(user.name(), " is deactivated"));
   }
-  Principal p;
-  p.user_id = *owner;
-  p.admin = user.admin();
-  p.kind = user.kind();
-  p.token_name = token.name();
-  if (on_behalf_of.empty()) return p;
+  TokenIdentity out;
+  out.principal.user_id = *owner;
+  out.principal.admin = user.admin();
+  out.principal.kind = user.kind();
+  out.principal.token_name = token.name();
+  out.secret_hash = record.secret_hash();
+  if (token.has_expire_time())
+    out.expire_time = FromProtoTime(token.expire_time());
+  return out;
+}
 
-  if (user.kind() != v1::User::BOT) {
+absl::StatusOr<Principal> ActOnBehalf(const Reader& reader,
+                                      const Principal& bot,
+                                      absl::string_view on_behalf_of) {
+  const std::string* owner = &bot.user_id;
+  const std::string bot_name = bot.UserName();
+  if (bot.kind != v1::User::BOT) {
     return absl::PermissionDeniedError(
         "x-mops-on-behalf-of: only bots may act on behalf of users");
   }
@@ -326,7 +337,7 @@ absl::StatusOr<Principal> Authenticate(const Reader& reader, absl::Time now,
   }
   if (!granted) {
     return absl::PermissionDeniedError(
-        absl::StrCat("x-mops-on-behalf-of: ", user.name(),
+        absl::StrCat("x-mops-on-behalf-of: ", bot_name,
                      " has no grant to act on behalf of users/", target,
                      "; an admin can grant it with CreateActAsGrant"));
   }
@@ -342,8 +353,16 @@ absl::StatusOr<Principal> Authenticate(const Reader& reader, absl::Time now,
   acting.admin = target_user->admin();
   acting.kind = target_user->kind();
   acting.actor_id = *owner;
-  acting.token_name = token.name();
+  acting.token_name = bot.token_name;
   return acting;
+}
+
+absl::StatusOr<Principal> Authenticate(const Reader& reader, absl::Time now,
+                                       absl::string_view bearer,
+                                       absl::string_view on_behalf_of) {
+  ASSIGN_OR_RETURN(TokenIdentity id, AuthenticateToken(reader, now, bearer));
+  if (on_behalf_of.empty()) return id.principal;
+  return ActOnBehalf(reader, id.principal, on_behalf_of);
 }
 
 absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const Reader& reader,

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -48,6 +49,24 @@ absl::StatusOr<v1::Team> LoadTeam(const storage::Reader& reader,
 absl::StatusOr<std::optional<v1::Membership>> LoadMembership(
     const storage::Reader& reader, absl::string_view team,
     absl::string_view user);
+
+// A token's id and secret from "mops_<id>_<secret>".
+absl::StatusOr<std::pair<std::string, std::string>> ParseBearer(
+    absl::string_view bearer);
+
+// What a valid token resolves to, before any on-behalf-of.
+struct TokenIdentity {
+  Principal principal;
+  std::string secret_hash;
+  std::optional<absl::Time> expire_time;
+};
+absl::StatusOr<TokenIdentity> AuthenticateToken(const storage::Reader& reader,
+                                                absl::Time now,
+                                                absl::string_view bearer);
+// A bot's principal turned into the user it acts for, if granted.
+absl::StatusOr<Principal> ActOnBehalf(const storage::Reader& reader,
+                                      const Principal& bot,
+                                      absl::string_view on_behalf_of);
 
 // Resolves a bearer token (the value after "Bearer ") and an optional
 // x-mops-on-behalf-of value into the caller.

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "services/common/crypto.h"
 #include "services/identity/identity.h"
 #include "storage/status_macros.h"
 
@@ -39,10 +40,44 @@ absl::StatusOr<Principal> TokenAuthenticator::Authenticate(
     return absl::UnauthenticatedError(
         "authorization metadata must be \"Bearer <token>\"");
   }
-  absl::string_view token =
+  const absl::string_view bearer =
       absl::StripAsciiWhitespace(header.substr(kScheme.size()));
-  return identity::Authenticate(*engine_, engine_->clock()->Now(), token,
-                                Metadata(context, "x-mops-on-behalf-of"));
+  const absl::string_view on_behalf_of =
+      Metadata(context, "x-mops-on-behalf-of");
+  const absl::Time now = engine_->clock()->Now();
+  ASSIGN_OR_RETURN(auto parsed, ParseBearer(bearer));
+  const std::string hash = Sha256(parsed.second);
+  // Read the generation before the store: a change committed meanwhile
+  // makes this entry stale rather than wrongly fresh.
+  const uint64_t generation = generation_.load();
+  std::optional<Principal> principal;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = cache_.find(parsed.first);
+    if (it != cache_.end() && it->second.generation == generation &&
+        ConstantTimeEquals(it->second.secret_hash, hash) &&
+        (!it->second.expire_time || now < *it->second.expire_time)) {
+      principal = it->second.principal;
+    }
+  }
+  if (!principal) {
+    ASSIGN_OR_RETURN(TokenIdentity id,
+                     AuthenticateToken(*engine_, now, bearer));
+    principal = id.principal;
+    absl::MutexLock lock(&mu_);
+    if (cache_.size() >= kMaxEntries) cache_.clear();
+    cache_[parsed.first] = {generation, id.secret_hash, id.expire_time,
+                            id.principal};
+  }
+  if (on_behalf_of.empty()) return *principal;
+  return ActOnBehalf(*engine_, *principal, on_behalf_of);
+}
+
+grpc::ServerUnaryReactor* IdentityService::Write(
+    grpc::CallbackServerContext* ctx, absl::string_view method, WriteFn write,
+    const std::function<absl::Status()>& validate) {
+  return RunWrite(ctx, method, *auth_, *engine_, std::move(write), validate,
+                  on_identity_change_);
 }
 
 void IdentityService::RegisterTimers(storage::Engine* engine) {
@@ -80,8 +115,8 @@ grpc::ServerUnaryReactor* IdentityService::ListTeams(
 grpc::ServerUnaryReactor* IdentityService::CreateTeam(
     grpc::CallbackServerContext* ctx, const v1::CreateTeamRequest* req,
     v1::Team* resp) {
-  return RunWrite(
-      ctx, "CreateTeam", *auth_, *engine_,
+  return Write(
+      ctx, "CreateTeam",
       [req, resp](storage::Txn& txn, const Principal& p) {
         return Assign(identity::CreateTeam(txn, p, *req), resp);
       },
@@ -91,37 +126,37 @@ grpc::ServerUnaryReactor* IdentityService::CreateTeam(
 grpc::ServerUnaryReactor* IdentityService::UpdateTeam(
     grpc::CallbackServerContext* ctx, const v1::UpdateTeamRequest* req,
     v1::Team* resp) {
-  return RunWrite(ctx, "UpdateTeam", *auth_, *engine_,
-                  [req, resp](storage::Txn& txn, const Principal& p) {
-                    return Assign(identity::UpdateTeam(txn, p, *req), resp);
-                  });
+  return Write(ctx, "UpdateTeam",
+               [req, resp](storage::Txn& txn, const Principal& p) {
+                 return Assign(identity::UpdateTeam(txn, p, *req), resp);
+               });
 }
 
 grpc::ServerUnaryReactor* IdentityService::AddTeamMember(
     grpc::CallbackServerContext* ctx, const v1::AddTeamMemberRequest* req,
     v1::Membership* resp) {
-  return RunWrite(ctx, "AddTeamMember", *auth_, *engine_,
-                  [req, resp](storage::Txn& txn, const Principal& p) {
-                    return Assign(identity::AddTeamMember(txn, p, *req), resp);
-                  });
+  return Write(ctx, "AddTeamMember",
+               [req, resp](storage::Txn& txn, const Principal& p) {
+                 return Assign(identity::AddTeamMember(txn, p, *req), resp);
+               });
 }
 
 grpc::ServerUnaryReactor* IdentityService::RemoveTeamMember(
     grpc::CallbackServerContext* ctx, const v1::RemoveTeamMemberRequest* req,
     v1::RemoveTeamMemberResponse*) {
-  return RunWrite(ctx, "RemoveTeamMember", *auth_, *engine_,
-                  [req](storage::Txn& txn, const Principal& p) {
-                    return identity::RemoveTeamMember(txn, p, *req);
-                  });
+  return Write(ctx, "RemoveTeamMember",
+               [req](storage::Txn& txn, const Principal& p) {
+                 return identity::RemoveTeamMember(txn, p, *req);
+               });
 }
 
 grpc::ServerUnaryReactor* IdentityService::SetMemberRole(
     grpc::CallbackServerContext* ctx, const v1::SetMemberRoleRequest* req,
     v1::Membership* resp) {
-  return RunWrite(ctx, "SetMemberRole", *auth_, *engine_,
-                  [req, resp](storage::Txn& txn, const Principal& p) {
-                    return Assign(identity::SetMemberRole(txn, p, *req), resp);
-                  });
+  return Write(ctx, "SetMemberRole",
+               [req, resp](storage::Txn& txn, const Principal& p) {
+                 return Assign(identity::SetMemberRole(txn, p, *req), resp);
+               });
 }
 
 grpc::ServerUnaryReactor* IdentityService::ListTeamMembers(
@@ -135,8 +170,8 @@ grpc::ServerUnaryReactor* IdentityService::ListTeamMembers(
 grpc::ServerUnaryReactor* IdentityService::CreateUser(
     grpc::CallbackServerContext* ctx, const v1::CreateUserRequest* req,
     v1::User* resp) {
-  return RunWrite(
-      ctx, "CreateUser", *auth_, *engine_,
+  return Write(
+      ctx, "CreateUser",
       [req, resp](storage::Txn& txn, const Principal& p) {
         return Assign(identity::CreateUser(txn, p, *req), resp);
       },
@@ -162,28 +197,28 @@ grpc::ServerUnaryReactor* IdentityService::ListUsers(
 grpc::ServerUnaryReactor* IdentityService::UpdateUser(
     grpc::CallbackServerContext* ctx, const v1::UpdateUserRequest* req,
     v1::User* resp) {
-  return RunWrite(ctx, "UpdateUser", *auth_, *engine_,
-                  [req, resp](storage::Txn& txn, const Principal& p) {
-                    return Assign(identity::UpdateUser(txn, p, *req), resp);
-                  });
+  return Write(ctx, "UpdateUser",
+               [req, resp](storage::Txn& txn, const Principal& p) {
+                 return Assign(identity::UpdateUser(txn, p, *req), resp);
+               });
 }
 
 grpc::ServerUnaryReactor* IdentityService::DeactivateUser(
     grpc::CallbackServerContext* ctx, const v1::DeactivateUserRequest* req,
     v1::User* resp) {
-  return RunWrite(ctx, "DeactivateUser", *auth_, *engine_,
-                  [req, resp](storage::Txn& txn, const Principal& p) {
-                    return Assign(identity::DeactivateUser(txn, p, *req), resp);
-                  });
+  return Write(ctx, "DeactivateUser",
+               [req, resp](storage::Txn& txn, const Principal& p) {
+                 return Assign(identity::DeactivateUser(txn, p, *req), resp);
+               });
 }
 
 grpc::ServerUnaryReactor* IdentityService::CreateToken(
     grpc::CallbackServerContext* ctx, const v1::CreateTokenRequest* req,
     v1::CreateTokenResponse* resp) {
-  return RunWrite(ctx, "CreateToken", *auth_, *engine_,
-                  [req, resp](storage::Txn& txn, const Principal& p) {
-                    return Assign(identity::CreateToken(txn, p, *req), resp);
-                  });
+  return Write(ctx, "CreateToken",
+               [req, resp](storage::Txn& txn, const Principal& p) {
+                 return Assign(identity::CreateToken(txn, p, *req), resp);
+               });
 }
 
 grpc::ServerUnaryReactor* IdentityService::ListTokens(
@@ -198,20 +233,19 @@ grpc::ServerUnaryReactor* IdentityService::ListTokens(
 grpc::ServerUnaryReactor* IdentityService::RevokeToken(
     grpc::CallbackServerContext* ctx, const v1::RevokeTokenRequest* req,
     v1::Token* resp) {
-  return RunWrite(ctx, "RevokeToken", *auth_, *engine_,
-                  [req, resp](storage::Txn& txn, const Principal& p) {
-                    return Assign(identity::RevokeToken(txn, p, *req), resp);
-                  });
+  return Write(ctx, "RevokeToken",
+               [req, resp](storage::Txn& txn, const Principal& p) {
+                 return Assign(identity::RevokeToken(txn, p, *req), resp);
+               });
 }
 
 grpc::ServerUnaryReactor* IdentityService::CreateActAsGrant(
     grpc::CallbackServerContext* ctx, const v1::CreateActAsGrantRequest* req,
     v1::ActAsGrant* resp) {
-  return RunWrite(ctx, "CreateActAsGrant", *auth_, *engine_,
-                  [req, resp](storage::Txn& txn, const Principal& p) {
-                    return Assign(identity::CreateActAsGrant(txn, p, *req),
-                                  resp);
-                  });
+  return Write(ctx, "CreateActAsGrant",
+               [req, resp](storage::Txn& txn, const Principal& p) {
+                 return Assign(identity::CreateActAsGrant(txn, p, *req), resp);
+               });
 }
 
 grpc::ServerUnaryReactor* IdentityService::ListActAsGrants(
@@ -225,10 +259,10 @@ grpc::ServerUnaryReactor* IdentityService::ListActAsGrants(
 grpc::ServerUnaryReactor* IdentityService::DeleteActAsGrant(
     grpc::CallbackServerContext* ctx, const v1::DeleteActAsGrantRequest* req,
     v1::DeleteActAsGrantResponse*) {
-  return RunWrite(ctx, "DeleteActAsGrant", *auth_, *engine_,
-                  [req](storage::Txn& txn, const Principal& p) {
-                    return identity::DeleteActAsGrant(txn, p, *req);
-                  });
+  return Write(ctx, "DeleteActAsGrant",
+               [req](storage::Txn& txn, const Principal& p) {
+                 return identity::DeleteActAsGrant(txn, p, *req);
+               });
 }
 
 }  // namespace mops::services::identity

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "services/common/crypto.h"
 #include "services/common/filter.h"
+#include "services/common/ids.h"
 #include "services/common/pagination.h"
 #include "services/common/request_log.h"
 #include "services/common/time_util.h"
@@ -85,10 +86,6 @@ absl::Status ValidateLabels(
 
 bool IsOpen(v1::Task::State state) {
   return state != v1::Task::DONE && state != v1::Task::CANCELLED;
-}
-
-std::string RandomId(char prefix) {
-  return prefix + HexEncode(RandomBytes(5)).substr(1);
 }
 
 }  // namespace internal
@@ -251,7 +248,12 @@ absl::StatusOr<v1::Project> CreateProject(Txn& txn, const Principal& p,
   ASSIGN_OR_RETURN(std::string team,
                    ResolveTeam(txn, "project.team", req.project().team()));
   RETURN_IF_ERROR(RequireWriter(txn, p, team, "create its projects"));
-  std::string id = req.project_id().empty() ? RandomId('p') : req.project_id();
+  std::string id = req.project_id();
+  if (id.empty()) {
+    ASSIGN_OR_RETURN(
+        id, FreshId(txn, Cf::kRecords, 'p',
+                    [](const std::string& i) { return keys::Project(i); }));
+  }
   ASSIGN_OR_RETURN(auto existing, txn.Get(Cf::kRecords, keys::Project(id)));
   if (existing) {
     return absl::AlreadyExistsError(

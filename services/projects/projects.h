@@ -104,7 +104,6 @@ void SaveTask(storage::Txn& txn, const v1::Task* old, v1::Task* task);
 absl::Status RemoveTask(storage::Txn& txn, const Principal& p,
                         const v1::Task& task);
 bool IsOpen(v1::Task::State state);
-std::string RandomId(char prefix);
 
 }  // namespace internal
 }  // namespace mops::services::projects

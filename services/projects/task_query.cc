@@ -231,12 +231,21 @@ absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
         [&](const std::string& field) { return TaskField(t, field); });
   };
   // Loads the task behind an index row; false when it does not match.
-  auto load = [&](absl::string_view index_key,
+  // Loads the task behind an index row (from the row itself when the index
+  // covers it); false when it does not match.
+  const bool covering = plan.path == Path::kAssignee;
+  auto load = [&](absl::string_view index_key, absl::string_view value,
                   v1::Task* t) -> absl::StatusOr<bool> {
     ++stats->index_rows;
     auto ids = keys::TaskOfIndexRow(index_key);
     if (!ids) return absl::DataLossError("malformed task index row");
     if (!plan.project.empty() && ids->first != plan.project) return false;
+    if (covering) {
+      if (!t->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        return absl::DataLossError("stored task index row does not parse");
+      }
+      return matches(*t);
+    }
     ++stats->records_read;
     ASSIGN_OR_RETURN(
         bool found,
@@ -263,9 +272,10 @@ absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
     std::string last_key;
     absl::Status error;
     RETURN_IF_ERROR(reader.ScanRange(
-        Cf::kIndex, start, end, [&](absl::string_view key, absl::string_view) {
+        Cf::kIndex, start, end,
+        [&](absl::string_view key, absl::string_view value) {
           v1::Task t;
-          absl::StatusOr<bool> ok = load(key, &t);
+          absl::StatusOr<bool> ok = load(key, value, &t);
           if (!ok.ok()) {
             error = ok.status();
             return false;
@@ -300,9 +310,9 @@ absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
       auto [start, end] = IndexRange(plan, group);
       RETURN_IF_ERROR(
           reader.ScanRange(Cf::kIndex, start, end,
-                           [&](absl::string_view key, absl::string_view) {
+                           [&](absl::string_view key, absl::string_view value) {
                              v1::Task t;
-                             absl::StatusOr<bool> ok = load(key, &t);
+                             absl::StatusOr<bool> ok = load(key, value, &t);
                              if (!ok.ok()) {
                                error = ok.status();
                                return false;

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/ids.h"
 #include "services/common/request_log.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
@@ -243,8 +244,18 @@ void SaveTask(Txn& txn, const v1::Task* old, v1::Task* task) {
       }
     }
   }
-  for (const std::string& row : new_rows) txn.Put(Cf::kIndex, row, "");
-  txn.PutProto(Cf::kRecords, keys::Task(id.project, id.task), *task);
+  // The assignee index covers the task (its value is the task), so "my
+  // open tasks" pages need no lookups; the other index rows are key-only.
+  const std::string assignee_prefix =
+      storage::KeyBuilder(storage::KeyType::kIdxTaskAssignee).Build();
+  const std::string serialized = task->SerializeAsString();
+  for (const std::string& row : new_rows) {
+    const bool covering =
+        row.compare(0, assignee_prefix.size(), assignee_prefix) == 0;
+    txn.Put(Cf::kIndex, row,
+            covering ? absl::string_view(serialized) : absl::string_view());
+  }
+  txn.Put(Cf::kRecords, keys::Task(id.project, id.task), serialized);
   const bool rearm = old == nullptr || DueMicros(*old) != DueMicros(*task) ||
                      IsOpen(old->state()) != IsOpen(task->state());
   if (rearm) ArmOverdueTimer(txn, *task);
@@ -304,8 +315,13 @@ absl::StatusOr<v1::Task> CreateTask(Txn& txn, const Principal& p,
   ASSIGN_OR_RETURN(std::string project_id,
                    ParseId("parent", req.parent(), "projects/*"));
   ASSIGN_OR_RETURN(v1::Project project, LoadProject(txn, project_id));
-  const std::string task_id =
-      req.task_id().empty() ? RandomId('t') : req.task_id();
+  std::string task_id = req.task_id();
+  if (task_id.empty()) {
+    ASSIGN_OR_RETURN(task_id,
+                     FreshId(txn, Cf::kRecords, 't', [&](const std::string& i) {
+                       return keys::Task(project_id, i);
+                     }));
+  }
   ASSIGN_OR_RETURN(auto existing,
                    txn.Get(Cf::kRecords, keys::Task(project_id, task_id)));
   if (existing) {

@@ -110,7 +110,8 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   server->auth_ =
       std::make_unique<identity::TokenAuthenticator>(server->engine_.get());
   server->identity_ = std::make_unique<identity::IdentityService>(
-      server->engine_.get(), server->auth_.get());
+      server->engine_.get(), server->auth_.get(),
+      [auth = server->auth_.get()] { auth->Invalidate(); });
   server->admin_ = std::make_unique<admin::AdminService>(server->engine_.get(),
                                                          server->auth_.get());
   server->events_ = std::make_unique<admin::EventService>(server->engine_.get(),

@@ -68,7 +68,6 @@ TEST(KeysTest, ReaderReturnsPartsInOrder) {
 TEST(KeysTest, IndexKeysDecode) {
   EXPECT_EQ(keys::TeamOfIdxUserTeam(keys::IdxUserTeam("ann", "finance")),
             "finance");
-  EXPECT_EQ(keys::UserOfIdxTokenId(keys::IdxTokenId("t1", "bob")), "bob");
   EXPECT_EQ(keys::TeamOfIdxUserTeam(keys::User("ann")), std::nullopt);
 }
 
