@@ -3,17 +3,6 @@
 #include "services/approvals/approvals.h"
 
 namespace mops::services::approvals {
-namespace {
-
-template <typename T>
-absl::Status Assign(absl::StatusOr<T> value, T* out) {
-  if (!value.ok()) return value.status();
-  *out = *std::move(value);
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 void ApprovalService::RegisterTimers(storage::Engine* engine) {
   engine->RegisterTimerHandler(kReminderTimer, FireReminder);
   engine->RegisterTimerHandler(kDeadlineTimer, FireDeadline);

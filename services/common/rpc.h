@@ -43,6 +43,15 @@ grpc::ServerUnaryReactor* RunWrite(
     const std::function<absl::Status()>& validate = nullptr,
     std::function<void()> on_committed = nullptr);
 
+// Moves a StatusOr's value into *out (a response message) and returns its
+// status: the glue between rules that return values and adapters.
+template <typename T>
+absl::Status Assign(absl::StatusOr<T> value, T* out) {
+  if (!value.ok()) return value.status();
+  *out = *std::move(value);
+  return absl::OkStatus();
+}
+
 // Logs a failed call (internal errors loudly) and maps its status.
 grpc::Status FinishStatus(absl::string_view method, const absl::Status& s);
 

@@ -10,13 +10,6 @@ namespace mops::services::identity {
 namespace {
 
 // Sets *out from a StatusOr and returns its status.
-template <typename T>
-absl::Status Assign(absl::StatusOr<T> value, T* out) {
-  if (!value.ok()) return value.status();
-  *out = *std::move(value);
-  return absl::OkStatus();
-}
-
 absl::string_view Metadata(const grpc::CallbackServerContext& context,
                            absl::string_view key) {
   const auto& md = context.client_metadata();

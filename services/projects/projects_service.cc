@@ -3,17 +3,6 @@
 #include "services/projects/projects.h"
 
 namespace mops::services::projects {
-namespace {
-
-template <typename T>
-absl::Status Assign(absl::StatusOr<T> value, T* out) {
-  if (!value.ok()) return value.status();
-  *out = *std::move(value);
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* ProjectService::CreateProject(
     grpc::CallbackServerContext* ctx, const v1::CreateProjectRequest* req,
     v1::Project* resp) {
