@@ -90,6 +90,9 @@ class Ctx {
   explicit Ctx(const std::string& token) {
     ctx_.set_deadline(std::chrono::system_clock::now() +
                       std::chrono::seconds(60));
+    // A new connection can fail transiently on a loaded machine; wait for it
+    // (within the deadline) instead of failing the call at once.
+    ctx_.set_wait_for_ready(true);
     if (!token.empty()) ctx_.AddMetadata("authorization", "Bearer " + token);
   }
   grpc::ClientContext* get() { return &ctx_; }
@@ -98,9 +101,13 @@ class Ctx {
   grpc::ClientContext ctx_;
 };
 
+// The mopsd that --spawn started, stopped if the bench gives up.
+pid_t g_spawned = 0;
+
 [[noreturn]] void Die(const std::string& what, const grpc::Status& s) {
   std::cerr << "mops-bench: " << what << ": " << s.error_message() << " (code "
             << s.error_code() << ")\n";
+  if (g_spawned > 0) kill(g_spawned, SIGKILL);
   std::exit(1);
 }
 
@@ -655,6 +662,7 @@ int Main(int argc, char** argv) {
     port_file = server.tmp_dir + "/port";
     log = server.tmp_dir + "/mopsd.log";
     server.pid = StartMopsd(o, server.data_dir, port_file, log);
+    g_spawned = server.pid;
     server.address = WaitServing(port_file, server.pid, absl::Seconds(30));
     if (server.address.empty()) {
       std::cerr << "mops-bench: mopsd did not start; its log:\n"
@@ -744,6 +752,7 @@ int Main(int argc, char** argv) {
       waitpid(server.pid, &status, 0);
       auto t0 = Clock::now();
       server.pid = StartMopsd(o, server.data_dir, port_file, log);
+      g_spawned = server.pid;
       std::string addr = WaitServing(port_file, server.pid, absl::Seconds(120));
       double secs = std::chrono::duration<double>(Clock::now() - t0).count();
       if (addr.empty()) secs = -1;

@@ -305,14 +305,11 @@ void AddApprovals(CLI::App& app, Cli& cli, std::function<void()>& action) {
       Client client(cli.flags);
       auto s = stub(client);
       std::vector<std::string> terms;
-      if (!lf->filter.empty()) terms.push_back(lf->filter);
       if (!lf->state.empty())
         terms.push_back("state = " + absl::AsciiStrToUpper(lf->state));
       if (lf->mine) terms.push_back("requester = \"me\"");
-      if (terms.size() > 1 && !lf->filter.empty())
-        terms[0] = "(" + terms[0] + ")";
       api::ListApprovalsRequest req;
-      req.set_filter(absl::StrJoin(terms, " AND "));
+      req.set_filter(JoinFilter(lf->filter, terms));
       auto all = ListAll<api::ListApprovalsResponse>(
           client, req,
           [&](grpc::ClientContext* ctx, const auto& r, auto* resp) {

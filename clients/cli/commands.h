@@ -5,6 +5,7 @@
 #include <functional>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/client.h"
@@ -28,6 +29,12 @@ struct Cli {
 // "ann" -> "users/ann"; names with a '/' pass through.
 std::string UserName(const std::string& id);
 std::string TeamName(const std::string& id);
+
+// The user's --filter joined by AND with the terms of shortcut flags; the
+// user's filter is parenthesized only when joined (so its error positions
+// match what the user typed when it stands alone).
+std::string JoinFilter(const std::string& user_filter,
+                       const std::vector<std::string>& terms);
 
 // Calls a List method page after page and merges the pages.
 template <typename Resp, typename Req, typename Call>

@@ -25,6 +25,16 @@ std::string TeamName(const std::string& id) {
   return id.find('/') == std::string::npos ? "teams/" + id : id;
 }
 
+std::string JoinFilter(const std::string& user_filter,
+                       const std::vector<std::string>& terms) {
+  std::vector<std::string> all;
+  if (!user_filter.empty()) {
+    all.push_back(terms.empty() ? user_filter : "(" + user_filter + ")");
+  }
+  all.insert(all.end(), terms.begin(), terms.end());
+  return absl::StrJoin(all, " AND ");
+}
+
 namespace {
 
 using Timestamp = google::protobuf::Timestamp;
@@ -431,15 +441,12 @@ void AddProject(CLI::App& app, Cli& cli, std::function<void()>& action) {
       Client client(cli.flags);
       auto s = stub(client);
       std::vector<std::string> terms;
-      if (!f->filter.empty()) terms.push_back(f->filter);
       if (!f->state.empty())
         terms.push_back("state = " + absl::AsciiStrToUpper(f->state));
       if (!f->team.empty())
         terms.push_back("team = \"" + TeamName(f->team) + "\"");
-      if (terms.size() > 1 && !f->filter.empty())
-        terms[0] = "(" + terms[0] + ")";
       api::ListProjectsRequest req;
-      req.set_filter(absl::StrJoin(terms, " AND "));
+      req.set_filter(JoinFilter(f->filter, terms));
       req.set_order_by(f->order_by);
       auto all = ListAll<api::ListProjectsResponse>(
           client, req,
@@ -586,7 +593,6 @@ void AddTask(CLI::App& app, Cli& cli, std::function<void()>& action) {
       Client client(cli.flags);
       auto s = stub(client);
       std::vector<std::string> terms;
-      if (!lf->filter.empty()) terms.push_back(lf->filter);
       if (lf->mine) terms.push_back("assignee = \"me\"");
       if (!lf->assignee.empty())
         terms.push_back("assignee = \"" + UserName(lf->assignee) + "\"");
@@ -601,12 +607,10 @@ void AddTask(CLI::App& app, Cli& cli, std::function<void()>& action) {
             absl::Now() + ParseSpan("--due-within", lf->due_within);
         terms.push_back("due_time <= \"" + Rfc3339(until) + "\"");
       }
-      if (terms.size() > 1 && !lf->filter.empty())
-        terms[0] = "(" + terms[0] + ")";
       api::ListTasksRequest req;
       req.set_parent(lf->project.empty() ? "projects/-"
                                          : ProjectName(lf->project));
-      req.set_filter(absl::StrJoin(terms, " AND "));
+      req.set_filter(JoinFilter(lf->filter, terms));
       req.set_order_by(lf->order_by);
       auto all = ListAll<api::ListTasksResponse>(
           client, req,

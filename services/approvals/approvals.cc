@@ -370,6 +370,14 @@ absl::StatusOr<std::string> FindPlace(const Reader& reader,
                    " and stands in for none of its approvers"));
 }
 
+absl::Status RequireRequesterOrAdmin(const Principal& p, const v1::Approval& a,
+                                     absl::string_view action) {
+  if (a.requester() == p.UserName() || p.admin) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("only the requester (", a.requester(), ") or an admin may ",
+                   action, " ", a.name()));
+}
+
 v1::Event ApprovalEvent(const Principal& p, absl::string_view type,
                         const v1::Approval& a) {
   v1::Event e = p.NewEvent(type, a.name());
@@ -803,11 +811,7 @@ absl::StatusOr<v1::Approval> ResubmitApproval(
   if (replayed) return a;
   ASSIGN_OR_RETURN(a, LoadApproval(txn, id));
   const v1::Approval old = a;
-  if (a.requester() != p.UserName() && !p.admin) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("only the requester (", a.requester(),
-                     ") or an admin may resubmit ", a.name()));
-  }
+  RETURN_IF_ERROR(RequireRequesterOrAdmin(p, a, "resubmit"));
   if (a.state() != v1::Approval::CHANGES_REQUESTED) {
     return absl::FailedPreconditionError(absl::StrCat(
         a.name(), " is ", v1::Approval::State_Name(a.state()),
@@ -839,11 +843,7 @@ absl::StatusOr<v1::Approval> CancelApproval(
   if (replayed) return a;
   ASSIGN_OR_RETURN(a, LoadApproval(txn, id));
   const v1::Approval old = a;
-  if (a.requester() != p.UserName() && !p.admin) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("only the requester (", a.requester(),
-                     ") or an admin may cancel ", a.name()));
-  }
+  RETURN_IF_ERROR(RequireRequesterOrAdmin(p, a, "cancel"));
   if (a.state() != v1::Approval::PENDING &&
       a.state() != v1::Approval::CHANGES_REQUESTED) {
     return absl::FailedPreconditionError(
