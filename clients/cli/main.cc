@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <set>
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/client.h"
@@ -747,6 +748,33 @@ void AddEvents(CLI::App& app, Cli& cli, std::function<void()>& action) {
   });
 }
 
+// The first command word that names no command at its level (in "mops team
+// frob", "frob"); "" when there is none. CLI11 would only say that a command
+// is missing.
+std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
+  const std::set<std::string> with_value = {
+      "--server",       "--token",   "--token-file", "--context", "--tls-ca",
+      "--on-behalf-of", "--timeout", "-o",           "--output"};
+  CLI::App* level = &app;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (with_value.count(arg)) {
+      ++i;
+      continue;
+    }
+    if (!arg.empty() && arg[0] == '-') continue;
+    std::vector<CLI::App*> subs = level->get_subcommands({});
+    if (subs.empty()) return "";  // a positional argument, not a command
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : subs) {
+      if (sub->get_name() == arg) next = sub;
+    }
+    if (next == nullptr) return arg;
+    level = next;
+  }
+  return "";
+}
+
 int Run(int argc, char** argv) {
   Cli cli;
   CLI::App app{"mops: the command-line client of the mops work server.\n" +
@@ -791,7 +819,11 @@ int Run(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "mops: " << e.what() << "\nRun 'mops --help' for usage.\n";
+    std::string unknown = UnknownCommand(app, argc, argv);
+    std::cerr << "mops: "
+              << (unknown.empty() ? std::string(e.what())
+                                  : "unknown command \"" + unknown + "\"")
+              << "\nRun 'mops --help' for usage.\n";
     return kExitUsage;
   }
   try {

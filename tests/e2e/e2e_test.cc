@@ -143,7 +143,9 @@ TEST_F(EndToEndTest, AdminSetsUpATeamLeadWhoWorksWithTheirOwnToken) {
 
   // Usage errors: exit code 2.
   EXPECT_EQ(Mops({"team", "create"}).exit_code, 2);
-  EXPECT_EQ(Mops({"frobnicate"}).exit_code, 2);
+  r = Mops({"frobnicate"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown command \"frobnicate\""));
   EXPECT_EQ(Mops({"whoami", "-o", "yaml"}).exit_code, 2);
   EXPECT_EQ(Mops({"whoami", "--timeout", "soon"}).exit_code, 2);
   r = Mops({"team", "--help"});
