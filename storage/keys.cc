@@ -185,19 +185,6 @@ std::string TaskPrefix(absl::string_view project) {
   return KeyBuilder(KeyType::kTask).Str(project).Build();
 }
 std::string AllTasksPrefix() { return KeyBuilder(KeyType::kTask).Build(); }
-std::optional<std::pair<std::string, std::string>> TaskOfKey(
-    absl::string_view key) {
-  KeyReader r(key);
-  if (r.Type() != KeyType::kTask) return std::nullopt;
-  auto project = r.Str();
-  auto task = r.Str();
-  if (!project || !task || !r.done()) return std::nullopt;
-  return std::make_pair(*project, *task);
-}
-
-std::string IdxTaskAssignee(absl::string_view assignee) {
-  return KeyBuilder(KeyType::kIdxTaskAssignee).Str(assignee).Build();
-}
 std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group) {
   return KeyBuilder(KeyType::kIdxTaskAssignee).Str(assignee).U8(group).Build();
 }
@@ -208,9 +195,6 @@ std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group,
       .U8(group)
       .I64(due_micros)
       .Build();
-}
-std::string IdxTaskTeam(absl::string_view team) {
-  return KeyBuilder(KeyType::kIdxTaskTeam).Str(team).Build();
 }
 std::string IdxTaskTeam(absl::string_view team, uint8_t group) {
   return KeyBuilder(KeyType::kIdxTaskTeam).Str(team).U8(group).Build();

@@ -119,17 +119,12 @@ std::string ProjectPrefix();
 std::string Task(absl::string_view project, absl::string_view task);
 std::string TaskPrefix(absl::string_view project);
 std::string AllTasksPrefix();
-// (project, task) of a Task key.
-std::optional<std::pair<std::string, std::string>> TaskOfKey(
-    absl::string_view key);
 
 // Index prefixes. Pass group/due to narrow; the due-bounded forms are the
 // range ends for a due-time window.
-std::string IdxTaskAssignee(absl::string_view assignee);
 std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group);
 std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group,
                             int64_t due_micros);
-std::string IdxTaskTeam(absl::string_view team);
 std::string IdxTaskTeam(absl::string_view team, uint8_t group);
 std::string IdxTaskTeam(absl::string_view team, uint8_t group,
                         int64_t due_micros);

@@ -9,12 +9,6 @@
 namespace mops::services::admin {
 namespace {
 
-absl::Status RequireAdmin(const Principal& p, absl::string_view action) {
-  if (p.admin) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      "only admins may ", action, "; users/", p.user_id, " is not an admin"));
-}
-
 uint64_t FolderSize(const std::string& dir) {
   uint64_t total = 0;
   std::error_code ec;

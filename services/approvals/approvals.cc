@@ -43,12 +43,6 @@ std::string IdOf(absl::string_view name) {
   return std::string(name.substr(name.rfind('/') + 1));
 }
 
-absl::Status RequireAdmin(const Principal& p, absl::string_view action) {
-  if (p.admin) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      "only admins may ", action, "; users/", p.user_id, " is not an admin"));
-}
-
 // ------------------------------------------------------------ calendars
 
 absl::StatusOr<v1::Calendar> LoadCalendar(const Reader& reader,
@@ -407,11 +401,7 @@ void ApplyVerdict(Txn& txn, const Principal& p, v1::Approval* a) {
 }
 
 filter::Schema ApprovalSchema(const Principal& p) {
-  auto user = [p](absl::string_view lit) -> absl::StatusOr<filter::Value> {
-    if (lit == "me" || lit == "users/me")
-      return filter::Value::String(p.UserName());
-    return filter::NameLiteral("users/")(lit);
-  };
+  auto user = filter::UserLiteral(p.UserName());
   filter::Schema s;
   s["pending_for"] = {false, user};
   s["requester"] = {false, user};
@@ -543,10 +533,7 @@ absl::StatusOr<bool> CanStandIn(const Reader& reader, const std::string& actor,
 
 absl::StatusOr<v1::Delegation> CreateDelegation(
     Txn& txn, const Principal& p, const v1::CreateDelegationRequest& req) {
-  std::string user = req.parent() == "users/me" ? p.user_id : "";
-  if (user.empty()) {
-    ASSIGN_OR_RETURN(user, ParseId("parent", req.parent(), "users/*"));
-  }
+  ASSIGN_OR_RETURN(std::string user, ResolveUserId(p, "parent", req.parent()));
   if (user != p.user_id && !p.admin) {
     return absl::PermissionDeniedError(absl::StrCat(
         "users/", p.user_id, " may create delegations only for themselves"));
@@ -623,10 +610,7 @@ absl::StatusOr<v1::Delegation> CreateDelegation(
 absl::StatusOr<v1::ListDelegationsResponse> ListDelegations(
     const Reader& reader, const Principal& p,
     const v1::ListDelegationsRequest& req) {
-  std::string user = req.parent() == "users/me" ? p.user_id : "";
-  if (user.empty()) {
-    ASSIGN_OR_RETURN(user, ParseId("parent", req.parent(), "users/*"));
-  }
+  ASSIGN_OR_RETURN(std::string user, ResolveUserId(p, "parent", req.parent()));
   v1::ListDelegationsResponse resp;
   ASSIGN_OR_RETURN(
       *resp.mutable_next_page_token(),

@@ -488,4 +488,13 @@ std::function<absl::StatusOr<Value>(absl::string_view)> NameLiteral(
   };
 }
 
+std::function<absl::StatusOr<Value>(absl::string_view)> UserLiteral(
+    std::string me) {
+  auto name = NameLiteral("users/");
+  return [me, name](absl::string_view literal) -> absl::StatusOr<Value> {
+    if (literal == "me" || literal == "users/me") return Value::String(me);
+    return name(literal);
+  };
+}
+
 }  // namespace mops::services::filter

@@ -112,6 +112,10 @@ std::function<absl::StatusOr<Value>(absl::string_view)> EnumLiteral(
 // A resource name; a bare id gets `prefix` ("teams/").
 std::function<absl::StatusOr<Value>(absl::string_view)> NameLiteral(
     std::string prefix);
+// A user: "me" and "users/me" are `me` ("users/{caller}"), a bare id gets
+// "users/".
+std::function<absl::StatusOr<Value>(absl::string_view)> UserLiteral(
+    std::string me);
 
 }  // namespace mops::services::filter
 

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "mops/v1/common.pb.h"
 #include "mops/v1/identity.pb.h"
@@ -35,6 +36,15 @@ struct Principal {
   // The principal for timers and bootstrap.
   static Principal System();
 };
+
+// PERMISSION_DENIED unless `p` is an admin; `action` completes "only admins
+// may ...".
+absl::Status RequireAdmin(const Principal& p, absl::string_view action);
+
+// The user id of a "users/{user}" name; "users/me" is `p`.
+absl::StatusOr<std::string> ResolveUserId(const Principal& p,
+                                          absl::string_view field,
+                                          absl::string_view name);
 
 }  // namespace mops::services
 

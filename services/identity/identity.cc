@@ -25,12 +25,6 @@ using storage::Cf;
 using storage::Reader;
 using storage::Txn;
 
-absl::Status RequireAdmin(const Principal& p, absl::string_view action) {
-  if (p.admin) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      "only admins may ", action, "; users/", p.user_id, " is not an admin"));
-}
-
 absl::Status RequireAdminOrLead(const Reader& reader, const Principal& p,
                                 absl::string_view team,
                                 absl::string_view action) {
@@ -40,14 +34,6 @@ absl::Status RequireAdminOrLead(const Reader& reader, const Principal& p,
   return absl::PermissionDeniedError(
       absl::StrCat("only admins and leads of teams/", team, " may ", action,
                    "; users/", p.user_id, " is neither"));
-}
-
-// "users/me" names the caller.
-absl::StatusOr<std::string> ResolveUser(const Principal& p,
-                                        absl::string_view field,
-                                        absl::string_view name) {
-  if (name == "users/me") return p.user_id;
-  return ParseId(field, name, "users/*");
 }
 
 std::vector<std::string> MaskPaths(const google::protobuf::FieldMask& mask) {
@@ -357,14 +343,6 @@ absl::StatusOr<Principal> ActOnBehalf(const Reader& reader,
   return acting;
 }
 
-absl::StatusOr<Principal> Authenticate(const Reader& reader, absl::Time now,
-                                       absl::string_view bearer,
-                                       absl::string_view on_behalf_of) {
-  ASSIGN_OR_RETURN(TokenIdentity id, AuthenticateToken(reader, now, bearer));
-  if (on_behalf_of.empty()) return id.principal;
-  return ActOnBehalf(reader, id.principal, on_behalf_of);
-}
-
 absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const Reader& reader,
                                           const Principal& p) {
   v1::WhoAmIResponse resp;
@@ -634,7 +612,7 @@ absl::StatusOr<v1::User> CreateUser(Txn& txn, const Principal& p,
 
 absl::StatusOr<v1::User> GetUser(const Reader& reader, const Principal& p,
                                  const v1::GetUserRequest& req) {
-  ASSIGN_OR_RETURN(std::string id, ResolveUser(p, "name", req.name()));
+  ASSIGN_OR_RETURN(std::string id, ResolveUserId(p, "name", req.name()));
   return LoadUser(reader, id);
 }
 
@@ -651,7 +629,7 @@ absl::StatusOr<v1::ListUsersResponse> ListUsers(
 absl::StatusOr<v1::User> UpdateUser(Txn& txn, const Principal& p,
                                     const v1::UpdateUserRequest& req) {
   ASSIGN_OR_RETURN(std::string id,
-                   ResolveUser(p, "user.name", req.user().name()));
+                   ResolveUserId(p, "user.name", req.user().name()));
   RETURN_IF_ERROR(ValidateUserFields(req.user(), "user."));
   std::vector<std::string> paths = MaskPaths(req.update_mask());
   if (paths.empty()) {
@@ -729,7 +707,7 @@ absl::StatusOr<v1::User> DeactivateUser(Txn& txn, const Principal& p,
 
 absl::StatusOr<v1::CreateTokenResponse> CreateToken(
     Txn& txn, const Principal& p, const v1::CreateTokenRequest& req) {
-  ASSIGN_OR_RETURN(std::string id, ResolveUser(p, "parent", req.parent()));
+  ASSIGN_OR_RETURN(std::string id, ResolveUserId(p, "parent", req.parent()));
   RETURN_IF_ERROR(ValidateLength("display_name", req.display_name(),
                                  kMaxDisplayNameLength));
   if (!p.actor_id.empty()) {
@@ -756,7 +734,7 @@ absl::StatusOr<v1::CreateTokenResponse> CreateToken(
 absl::StatusOr<v1::ListTokensResponse> ListTokens(
     const Reader& reader, const Principal& p, absl::Time now,
     const v1::ListTokensRequest& req) {
-  ASSIGN_OR_RETURN(std::string id, ResolveUser(p, "parent", req.parent()));
+  ASSIGN_OR_RETURN(std::string id, ResolveUserId(p, "parent", req.parent()));
   if (id != p.user_id && !p.admin) {
     return absl::PermissionDeniedError(
         absl::StrCat("users/", p.user_id, " may list only their own tokens"));
@@ -858,7 +836,8 @@ absl::StatusOr<v1::ActAsGrant> CreateActAsGrant(
 absl::StatusOr<v1::ListActAsGrantsResponse> ListActAsGrants(
     const Reader& reader, const Principal& p,
     const v1::ListActAsGrantsRequest& req) {
-  ASSIGN_OR_RETURN(std::string bot_id, ResolveUser(p, "parent", req.parent()));
+  ASSIGN_OR_RETURN(std::string bot_id,
+                   ResolveUserId(p, "parent", req.parent()));
   if (bot_id != p.user_id && !p.admin) {
     return absl::PermissionDeniedError(
         "only admins may list another user's grants");

@@ -68,12 +68,6 @@ absl::StatusOr<Principal> ActOnBehalf(const storage::Reader& reader,
                                       const Principal& bot,
                                       absl::string_view on_behalf_of);
 
-// Resolves a bearer token (the value after "Bearer ") and an optional
-// x-mops-on-behalf-of value into the caller.
-absl::StatusOr<Principal> Authenticate(const storage::Reader& reader,
-                                       absl::Time now, absl::string_view bearer,
-                                       absl::string_view on_behalf_of);
-
 absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const storage::Reader& reader,
                                           const Principal& p);
 

@@ -42,13 +42,7 @@ filter::Schema TaskSchema(const Principal& p) {
   filter::Schema schema;
   schema["state"] = {
       false, filter::EnumLiteral(v1::Task::State_descriptor(), "a task state")};
-  schema["assignee"] = {
-      false, [p](absl::string_view lit) -> absl::StatusOr<filter::Value> {
-        if (lit == "me" || lit == "users/me") {
-          return filter::Value::String(p.UserName());
-        }
-        return filter::NameLiteral("users/")(lit);
-      }};
+  schema["assignee"] = {false, filter::UserLiteral(p.UserName())};
   schema["team"] = {false, filter::NameLiteral("teams/")};
   schema["project"] = {false, filter::NameLiteral("projects/")};
   schema["labels"] = {false, filter::ParseStringLiteral};

@@ -51,26 +51,34 @@ std::string StripPrefix(const std::string& name) {
   return name.substr(name.find('/') + 1);
 }
 
+struct IndexRow {
+  std::string key;
+  // The assignee index covers the task (its value is the task), so "my
+  // open tasks" pages need no lookups; the other rows are key-only.
+  bool covering = false;
+};
+
 // Every index row a task has in its current state.
-std::vector<std::string> IndexRows(const v1::Task& t) {
+std::vector<IndexRow> IndexRows(const v1::Task& t) {
   const TaskId id = IdOf(t);
   const uint8_t group = IsOpen(t.state()) ? 0 : 1;
   const int64_t due = DueMicros(t);
-  std::vector<std::string> rows;
+  std::vector<IndexRow> rows;
   if (!t.assignee().empty()) {
-    rows.push_back(keys::IdxTaskAssigneeRow(StripPrefix(t.assignee()), group,
-                                            due, id.project, id.task));
+    rows.push_back({keys::IdxTaskAssigneeRow(StripPrefix(t.assignee()), group,
+                                             due, id.project, id.task),
+                    true});
   }
   if (!t.team().empty()) {
-    rows.push_back(keys::IdxTaskTeamRow(StripPrefix(t.team()), group, due,
-                                        id.project, id.task));
+    rows.push_back({keys::IdxTaskTeamRow(StripPrefix(t.team()), group, due,
+                                         id.project, id.task)});
   }
-  rows.push_back(keys::IdxTaskDueRow(group, due, id.project, id.task));
+  rows.push_back({keys::IdxTaskDueRow(group, due, id.project, id.task)});
   for (const std::string& dep : t.dependencies()) {
     auto d = ParseTaskName("dependency", dep);
     if (d.ok()) {
-      rows.push_back(
-          keys::IdxTaskDependentsRow(d->first, d->second, id.project, id.task));
+      rows.push_back({keys::IdxTaskDependentsRow(d->first, d->second,
+                                                 id.project, id.task)});
     }
   }
   return rows;
@@ -235,25 +243,19 @@ namespace internal {
 void SaveTask(Txn& txn, const v1::Task* old, v1::Task* task) {
   Touch(txn, task);
   const TaskId id = IdOf(*task);
-  std::vector<std::string> new_rows = IndexRows(*task);
+  const std::vector<IndexRow> new_rows = IndexRows(*task);
   if (old != nullptr) {
-    std::vector<std::string> old_rows = IndexRows(*old);
-    for (const std::string& row : old_rows) {
-      if (std::find(new_rows.begin(), new_rows.end(), row) == new_rows.end()) {
-        txn.Delete(Cf::kIndex, row);
-      }
+    for (const IndexRow& row : IndexRows(*old)) {
+      bool kept =
+          std::any_of(new_rows.begin(), new_rows.end(),
+                      [&](const IndexRow& r) { return r.key == row.key; });
+      if (!kept) txn.Delete(Cf::kIndex, row.key);
     }
   }
-  // The assignee index covers the task (its value is the task), so "my
-  // open tasks" pages need no lookups; the other index rows are key-only.
-  const std::string assignee_prefix =
-      storage::KeyBuilder(storage::KeyType::kIdxTaskAssignee).Build();
   const std::string serialized = task->SerializeAsString();
-  for (const std::string& row : new_rows) {
-    const bool covering =
-        row.compare(0, assignee_prefix.size(), assignee_prefix) == 0;
-    txn.Put(Cf::kIndex, row,
-            covering ? absl::string_view(serialized) : absl::string_view());
+  for (const IndexRow& row : new_rows) {
+    txn.Put(Cf::kIndex, row.key,
+            row.covering ? absl::string_view(serialized) : absl::string_view());
   }
   txn.Put(Cf::kRecords, keys::Task(id.project, id.task), serialized);
   const bool rearm = old == nullptr || DueMicros(*old) != DueMicros(*task) ||
@@ -263,7 +265,7 @@ void SaveTask(Txn& txn, const v1::Task* old, v1::Task* task) {
 
 absl::Status RemoveTask(Txn& txn, const Principal& p, const v1::Task& task) {
   const TaskId id = IdOf(task);
-  for (const std::string& row : IndexRows(task)) txn.Delete(Cf::kIndex, row);
+  for (const IndexRow& row : IndexRows(task)) txn.Delete(Cf::kIndex, row.key);
   txn.Delete(Cf::kRecords, keys::Task(id.project, id.task));
   // Tasks that depended on this one no longer do.
   std::vector<std::pair<std::string, std::string>> dependents;
