@@ -538,26 +538,45 @@ absl::Status Engine::ScanRange(Cf cf, absl::string_view start,
   return IterateRange(it.get(), start, end, fn);
 }
 
-absl::StatusOr<std::vector<mops::v1::Event>> Engine::ReadEvents(
-    uint64_t after_revision, size_t limit) const {
+absl::StatusOr<std::vector<mops::v1::Event>> Engine::ReadEventsUntil(
+    uint64_t after_revision,
+    const std::function<bool(const std::vector<mops::v1::Event>&,
+                             const mops::v1::Event&)>& stop) const {
   std::vector<mops::v1::Event> events;
-  if (limit == 0) return events;
-  std::string start = keys::EventsFrom(after_revision + 1);
   rocksdb::ReadOptions ro;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(ro, handle(Cf::kEvents)));
-  std::string prefix = keys::EventPrefix();
-  for (it->Seek(start); it->Valid() && events.size() < limit; it->Next()) {
+  const std::string prefix = keys::EventPrefix();
+  for (it->Seek(keys::EventsFrom(after_revision + 1)); it->Valid();
+       it->Next()) {
     if (!it->key().starts_with(prefix)) break;
     mops::v1::Event e;
     if (!e.ParseFromArray(it->value().data(),
                           static_cast<int>(it->value().size()))) {
       return absl::DataLossError("stored event does not parse");
     }
+    if (stop(events, e)) break;
     events.push_back(std::move(e));
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "read events"));
   return events;
+}
+
+absl::StatusOr<std::vector<mops::v1::Event>> Engine::ReadEvents(
+    uint64_t after_revision, size_t limit) const {
+  return ReadEventsUntil(after_revision,
+                         [limit](const auto& events, const auto&) {
+                           return events.size() >= limit;
+                         });
+}
+
+absl::StatusOr<std::vector<mops::v1::Event>> Engine::ReadEventPage(
+    uint64_t after_revision, size_t limit) const {
+  // Past the limit, only the rest of the last revision still belongs.
+  return ReadEventsUntil(after_revision, [limit](const auto& events,
+                                                 const auto& e) {
+    return events.size() >= limit && e.revision() != events.back().revision();
+  });
 }
 
 absl::StatusOr<uint64_t> Engine::Checkpoint(const std::string& dir) {

@@ -176,6 +176,11 @@ class Engine : public Reader {
   // `limit` of them.
   absl::StatusOr<std::vector<mops::v1::Event>> ReadEvents(
       uint64_t after_revision, size_t limit) const;
+  // A page of the feed: events of revisions after `after_revision`, about
+  // `limit` of them but never splitting a revision (one revision with more
+  // events than `limit` comes whole).
+  absl::StatusOr<std::vector<mops::v1::Event>> ReadEventPage(
+      uint64_t after_revision, size_t limit) const;
   // Writes a consistent copy of the database to `dir`, which must not exist.
   // Blocks on disk I/O. Returns the revision the copy holds.
   absl::StatusOr<uint64_t> Checkpoint(const std::string& dir);
@@ -200,6 +205,11 @@ class Engine : public Reader {
   void RunBatch(std::vector<Pending>& batch);
   void FireDueTimers(uint64_t* revision);
   void RefreshNextTimer();
+  // Events after `after_revision` in order, until `stop(taken, next)`.
+  absl::StatusOr<std::vector<mops::v1::Event>> ReadEventsUntil(
+      uint64_t after_revision,
+      const std::function<bool(const std::vector<mops::v1::Event>&,
+                               const mops::v1::Event&)>& stop) const;
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const {
     return handles_[CfIndex(cf)];
   }

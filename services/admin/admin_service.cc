@@ -80,25 +80,9 @@ grpc::ServerUnaryReactor* EventService::ListEvents(
         req->page_size() == 0 ? 100 : std::min(req->page_size(), 1000);
     // Read the head first: every event up to it is already readable.
     resp->set_head_revision(engine_->committed_revision());
-    // One more than asked, to see whether the page would split a revision.
     absl::StatusOr<std::vector<v1::Event>> events =
-        engine_->ReadEvents(req->after_revision(), limit + 1);
+        engine_->ReadEventPage(req->after_revision(), limit);
     if (!events.ok()) return events.status();
-    if (events->size() > limit) {
-      const uint64_t split = (*events)[limit].revision();
-      size_t keep = limit;
-      while (keep > 0 && (*events)[keep - 1].revision() == split) --keep;
-      if (keep == 0) {
-        // The first revision alone exceeds the page: return it whole.
-        events = engine_->ReadEvents(req->after_revision(), 1000000);
-        if (!events.ok()) return events.status();
-        keep = 0;
-        while (keep < events->size() && (*events)[keep].revision() == split) {
-          ++keep;
-        }
-      }
-      events->resize(keep);
-    }
     resp->set_next_after_revision(events->empty() ? req->after_revision()
                                                   : events->back().revision());
     for (auto& e : *events) *resp->add_events() = std::move(e);
