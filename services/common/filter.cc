@@ -343,6 +343,14 @@ bool OnlyMentions(const Node& node, const std::string& field) {
   return true;
 }
 
+bool NodeMentionsOnly(const Node& node, const std::set<std::string>& fields) {
+  if (node.kind == Node::kCompare) return fields.count(node.field) > 0;
+  for (const auto& c : node.children) {
+    if (!NodeMentionsOnly(*c, fields)) return false;
+  }
+  return true;
+}
+
 std::vector<NodePtr> TopTerms(const NodePtr& root) {
   if (root == nullptr) return {};
   if (root->kind == Node::kAnd) return root->children;
@@ -495,6 +503,10 @@ std::function<absl::StatusOr<Value>(absl::string_view)> UserLiteral(
     if (literal == "me" || literal == "users/me") return Value::String(me);
     return name(literal);
   };
+}
+
+bool Filter::MentionsOnly(const std::set<std::string>& fields) const {
+  return root_ == nullptr || NodeMentionsOnly(*root_, fields);
 }
 
 }  // namespace mops::services::filter

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,8 @@ class Filter {
   // the tightest [lo, hi] implied by top-level comparisons of an int field
   // (inclusive bounds).
   void IntBounds(const std::string& field, int64_t* lo, int64_t* hi) const;
+  // Whether every field the filter mentions is one of `fields`.
+  bool MentionsOnly(const std::set<std::string>& fields) const;
 
   struct Node;
 

@@ -1,9 +1,42 @@
 #include "services/common/rpc.h"
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
 #include "storage/log.h"
 
 namespace mops::services {
+
+absl::Status ParseWireRequest(const grpc::ByteBuffer& bytes,
+                              google::protobuf::MessageLite* request) {
+  std::vector<grpc::Slice> slices;
+  bool ok = bytes.Dump(&slices).ok();
+  if (ok && slices.size() == 1) {
+    ok = request->ParseFromArray(slices[0].begin(),
+                                 static_cast<int>(slices[0].size()));
+  } else if (ok) {
+    std::string joined;
+    for (const grpc::Slice& slice : slices) {
+      joined.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    ok = request->ParseFromString(joined);
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "request is not a valid ", request->GetTypeName(), " message"));
+  }
+  return absl::OkStatus();
+}
+
+void SetWireResponse(std::string bytes, grpc::ByteBuffer* response) {
+  auto* owned = new std::string(std::move(bytes));
+  grpc::Slice slice(
+      owned->data(), owned->size(),
+      [](void* p) { delete static_cast<std::string*>(p); }, owned);
+  *response = grpc::ByteBuffer(&slice, 1);
+}
 
 grpc::Status FinishStatus(absl::string_view method, const absl::Status& s) {
   if (!s.ok()) {

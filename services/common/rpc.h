@@ -8,7 +8,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message_lite.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
 #include "services/common/principal.h"
 #include "storage/engine.h"
@@ -51,6 +53,14 @@ absl::Status Assign(absl::StatusOr<T> value, T* out) {
   *out = *std::move(value);
   return absl::OkStatus();
 }
+
+// For methods served in wire form (gRPC raw callback methods, whose
+// request and response are bytes): parses the request, INVALID_ARGUMENT when
+// it is not a valid message;
+absl::Status ParseWireRequest(const grpc::ByteBuffer& bytes,
+                              google::protobuf::MessageLite* request);
+// and hands serialized response bytes to gRPC without another copy.
+void SetWireResponse(std::string bytes, grpc::ByteBuffer* response);
 
 // Logs a failed call (internal errors loudly) and maps its status.
 grpc::Status FinishStatus(absl::string_view method, const absl::Status& s);

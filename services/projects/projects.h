@@ -74,6 +74,12 @@ struct ListStats {
   int64_t index_rows = 0;    // index keys scanned
   int64_t records_read = 0;  // task records loaded
 };
+// The page as a serialized v1::ListTasksResponse: what the service sends,
+// so covering index rows can go out as stored, without a parse.
+absl::StatusOr<std::string> ListTasksWire(const storage::Reader& reader,
+                                          const Principal& p,
+                                          const v1::ListTasksRequest& req,
+                                          ListStats* stats = nullptr);
 absl::StatusOr<v1::ListTasksResponse> ListTasks(const storage::Reader& reader,
                                                 const Principal& p,
                                                 const v1::ListTasksRequest& req,

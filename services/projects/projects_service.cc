@@ -1,6 +1,7 @@
 #include "services/projects/projects_service.h"
 
 #include "services/projects/projects.h"
+#include "storage/status_macros.h"
 
 namespace mops::services::projects {
 grpc::ServerUnaryReactor* ProjectService::CreateProject(
@@ -83,11 +84,17 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* ctx,
 }
 
 grpc::ServerUnaryReactor* TaskService::ListTasks(
-    grpc::CallbackServerContext* ctx, const v1::ListTasksRequest* req,
-    v1::ListTasksResponse* resp) {
-  return RunRead(ctx, "ListTasks", *auth_, [&](const Principal& p) {
-    return Assign(projects::ListTasks(*engine_, p, *req), resp);
-  });
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+    grpc::ByteBuffer* resp) {
+  return RunRead(
+      ctx, "ListTasks", *auth_, [&](const Principal& p) -> absl::Status {
+        v1::ListTasksRequest request;
+        RETURN_IF_ERROR(ParseWireRequest(*req, &request));
+        ASSIGN_OR_RETURN(std::string page,
+                         projects::ListTasksWire(*engine_, p, request));
+        SetWireResponse(std::move(page), resp);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* TaskService::UpdateTask(

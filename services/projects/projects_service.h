@@ -34,7 +34,11 @@ class ProjectService final : public v1::ProjectService::CallbackService {
   const Authenticator* auth_;
 };
 
-class TaskService final : public v1::TaskService::CallbackService {
+// ListTasks is served in wire form (a raw callback method): its pages are
+// stored task bytes copied into the response, without a parse.
+class TaskService final
+    : public v1::TaskService::WithRawCallbackMethod_ListTasks<
+          v1::TaskService::CallbackService> {
  public:
   TaskService(storage::Engine* engine, const Authenticator* auth)
       : engine_(engine), auth_(auth) {}
@@ -52,8 +56,8 @@ class TaskService final : public v1::TaskService::CallbackService {
                                     const v1::GetTaskRequest* req,
                                     v1::Task* resp) override;
   grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* ctx,
-                                      const v1::ListTasksRequest* req,
-                                      v1::ListTasksResponse* resp) override;
+                                      const grpc::ByteBuffer* req,
+                                      grpc::ByteBuffer* resp) override;
   grpc::ServerUnaryReactor* UpdateTask(grpc::CallbackServerContext* ctx,
                                        const v1::UpdateTaskRequest* req,
                                        v1::Task* resp) override;

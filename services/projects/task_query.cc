@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "services/common/filter.h"
 #include "services/common/pagination.h"
 #include "services/common/time_util.h"
@@ -128,6 +129,14 @@ std::string IdOf(const filter::Value& v, absl::string_view prefix) {
   return v.str.substr(prefix.size());
 }
 
+// The task states an index group holds: 0 open, 1 closed.
+std::vector<v1::Task::State> StatesOf(uint8_t group) {
+  if (group == 0) {
+    return {v1::Task::TODO, v1::Task::IN_PROGRESS, v1::Task::BLOCKED};
+  }
+  return {v1::Task::DONE, v1::Task::CANCELLED};
+}
+
 absl::StatusOr<Plan> MakePlan(const filter::Filter& f,
                               const std::string& parent_project) {
   Plan plan;
@@ -143,13 +152,7 @@ absl::StatusOr<Plan> MakePlan(const filter::Filter& f,
     plan.project = id;
   }
   for (uint8_t group : {0, 1}) {
-    std::vector<v1::Task::State> states =
-        group == 0
-            ? std::vector<v1::Task::State>{v1::Task::TODO,
-                                           v1::Task::IN_PROGRESS,
-                                           v1::Task::BLOCKED}
-            : std::vector<v1::Task::State>{v1::Task::DONE, v1::Task::CANCELLED};
-    for (v1::Task::State s : states) {
+    for (v1::Task::State s : StatesOf(group)) {
       if (f.Allows("state", filter::Value::Int(s))) {
         plan.groups.push_back(group);
         break;
@@ -177,6 +180,18 @@ bool IsIndexPath(Path path) {
   return path == Path::kAssignee || path == Path::kTeam || path == Path::kDue;
 }
 
+// Appends one `tasks` entry, a serialized v1::Task, to a serialized
+// ListTasksResponse.
+void AppendTask(absl::string_view task, std::string* out) {
+  uint8_t head[1 + 5];  // a tag byte and a varint32 of at most 5 bytes
+  head[0] = (v1::ListTasksResponse::kTasksFieldNumber << 3) |
+            2;  // wire type 2: length-delimited
+  uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+      static_cast<uint32_t>(task.size()), head + 1);
+  out->append(reinterpret_cast<const char*>(head), end - head);
+  out->append(task.data(), task.size());
+}
+
 SortKey SortKeyOf(const v1::Task& t, const std::string& field,
                   const std::string& row) {
   SortKey k;
@@ -194,10 +209,10 @@ SortKey SortKeyOf(const v1::Task& t, const std::string& field,
 
 }  // namespace
 
-absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
-                                                const Principal& p,
-                                                const v1::ListTasksRequest& req,
-                                                ListStats* stats) {
+absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
+                                          const Principal& p,
+                                          const v1::ListTasksRequest& req,
+                                          ListStats* stats) {
   ListStats local;
   if (stats == nullptr) stats = &local;
   ASSIGN_OR_RETURN(
@@ -224,70 +239,107 @@ absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
     return f.Matches(
         [&](const std::string& field) { return TaskField(t, field); });
   };
-  // Loads the task behind an index row; false when it does not match.
-  // Loads the task behind an index row (from the row itself when the index
-  // covers it); false when it does not match.
-  const bool covering = plan.path == Path::kAssignee;
-  auto load = [&](absl::string_view index_key, absl::string_view value,
-                  v1::Task* t) -> absl::StatusOr<bool> {
+  // Whether the index row belongs to the requested project (any when none).
+  auto in_project = [&](absl::string_view index_key) -> absl::StatusOr<bool> {
     ++stats->index_rows;
     auto ids = keys::TaskOfIndexRow(index_key);
     if (!ids) return absl::DataLossError("malformed task index row");
-    if (!plan.project.empty() && ids->first != plan.project) return false;
+    return plan.project.empty() || ids->first == plan.project;
+  };
+  // Loads the task behind an index row (from the row itself when the index
+  // covers it) into *t and its stored bytes into *bytes; false when it does
+  // not match.
+  const bool covering = plan.path == Path::kAssignee;
+  auto load = [&](absl::string_view index_key, absl::string_view value,
+                  v1::Task* t, std::string* bytes) -> absl::StatusOr<bool> {
+    ASSIGN_OR_RETURN(bool wanted, in_project(index_key));
+    if (!wanted) return false;
     if (covering) {
-      if (!t->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-        return absl::DataLossError("stored task index row does not parse");
-      }
-      return matches(*t);
+      bytes->assign(value.data(), value.size());
+    } else {
+      ++stats->records_read;
+      auto ids = keys::TaskOfIndexRow(index_key);
+      ASSIGN_OR_RETURN(
+          std::optional<std::string> stored,
+          reader.Get(Cf::kRecords, keys::Task(ids->first, ids->second)));
+      if (!stored) return false;
+      *bytes = *std::move(stored);
     }
-    ++stats->records_read;
-    ASSIGN_OR_RETURN(
-        bool found,
-        reader.GetProto(Cf::kRecords, keys::Task(ids->first, ids->second), t));
-    return found && matches(*t);
+    if (!t->ParseFromString(*bytes)) {
+      return absl::DataLossError("stored task does not parse");
+    }
+    return matches(*t);
   };
 
-  v1::ListTasksResponse resp;
-  if (plan.groups.empty()) return resp;
+  if (plan.groups.empty()) return std::string();
 
   // Index order is the requested order: read one page and stop.
   if (IsIndexPath(plan.path) && plan.groups.size() == 1 &&
       order.field == "due_time" && !order.desc) {
-    auto [start, end] = IndexRange(plan, plan.groups[0]);
+    const uint8_t group = plan.groups[0];
+    // A covering row's key holds the assignee and the open/closed group, so
+    // a filter on assignee and state alone that holds for every state of the
+    // group matches every row: rows go out as stored, never parsed (the
+    // common "my open tasks" page).
+    bool every_row_matches = false;
+    if (covering && f.MentionsOnly({"assignee", "state"})) {
+      every_row_matches = true;
+      for (v1::Task::State state : StatesOf(group)) {
+        every_row_matches =
+            every_row_matches && f.Matches([&](const std::string& field) {
+              return field == "state" ? filter::Value::Int(state)
+                                      : filter::Value::String(
+                                            absl::StrCat("users/", plan.key));
+            });
+      }
+    }
+    auto [start, end] = IndexRange(plan, group);
     if (!cursor.index_key().empty()) {
-      if (!absl::StartsWith(cursor.index_key(),
-                            IndexBase(plan, plan.groups[0]))) {
+      if (!absl::StartsWith(cursor.index_key(), IndexBase(plan, group))) {
         return absl::InvalidArgumentError(
             "page_token is not valid for this list");
       }
       std::string resume = cursor.index_key() + std::string(1, '\0');
       start = std::max(start, resume);
     }
+    std::string out;
+    size_t taken = 0;
     std::string last_key;
+    std::string bytes;
     absl::Status error;
-    RETURN_IF_ERROR(reader.ScanRange(
-        Cf::kIndex, start, end,
-        [&](absl::string_view key, absl::string_view value) {
-          v1::Task t;
-          absl::StatusOr<bool> ok = load(key, value, &t);
-          if (!ok.ok()) {
-            error = ok.status();
-            return false;
-          }
-          if (!*ok) return true;
-          if (static_cast<size_t>(resp.tasks_size()) == page_size) {
-            PageCursor next;
-            next.set_query(query);
-            next.set_index_key(last_key);
-            resp.set_next_page_token(EncodeCursor(next));
-            return false;
-          }
-          *resp.add_tasks() = std::move(t);
-          last_key.assign(key.data(), key.size());
-          return true;
-        }));
+    RETURN_IF_ERROR(
+        reader.ScanRange(Cf::kIndex, start, end,
+                         [&](absl::string_view key, absl::string_view value) {
+                           absl::StatusOr<bool> ok = false;
+                           absl::string_view task = value;
+                           if (every_row_matches) {
+                             ok = in_project(key);
+                           } else {
+                             v1::Task t;
+                             ok = load(key, value, &t, &bytes);
+                             task = bytes;
+                           }
+                           if (!ok.ok()) {
+                             error = ok.status();
+                             return false;
+                           }
+                           if (!*ok) return true;
+                           if (taken == page_size) {
+                             PageCursor next;
+                             next.set_query(query);
+                             next.set_index_key(last_key);
+                             v1::ListTasksResponse tail;
+                             tail.set_next_page_token(EncodeCursor(next));
+                             out += tail.SerializeAsString();
+                             return false;
+                           }
+                           AppendTask(task, &out);
+                           ++taken;
+                           last_key.assign(key.data(), key.size());
+                           return true;
+                         }));
     RETURN_IF_ERROR(error);
-    return resp;
+    return out;
   }
 
   // Otherwise: every candidate, sorted.
@@ -300,20 +352,21 @@ absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
     rows.emplace_back(SortKeyOf(t, order.field, key), std::move(t));
   };
   if (IsIndexPath(plan.path)) {
+    std::string bytes;
     for (uint8_t group : plan.groups) {
       auto [start, end] = IndexRange(plan, group);
-      RETURN_IF_ERROR(
-          reader.ScanRange(Cf::kIndex, start, end,
-                           [&](absl::string_view key, absl::string_view value) {
-                             v1::Task t;
-                             absl::StatusOr<bool> ok = load(key, value, &t);
-                             if (!ok.ok()) {
-                               error = ok.status();
-                               return false;
-                             }
-                             if (*ok) keep(std::move(t));
-                             return true;
-                           }));
+      RETURN_IF_ERROR(reader.ScanRange(
+          Cf::kIndex, start, end,
+          [&](absl::string_view key, absl::string_view value) {
+            v1::Task t;
+            absl::StatusOr<bool> ok = load(key, value, &t, &bytes);
+            if (!ok.ok()) {
+              error = ok.status();
+              return false;
+            }
+            if (*ok) keep(std::move(t));
+            return true;
+          }));
       RETURN_IF_ERROR(error);
     }
   } else {
@@ -334,8 +387,21 @@ absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
         }));
     RETURN_IF_ERROR(error);
   }
+  v1::ListTasksResponse resp;
   resp.set_next_page_token(TakeSortedPage(rows, order.desc, cursor, query,
                                           page_size, resp.mutable_tasks()));
+  return resp.SerializeAsString();
+}
+
+absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,
+                                                const Principal& p,
+                                                const v1::ListTasksRequest& req,
+                                                ListStats* stats) {
+  ASSIGN_OR_RETURN(std::string wire, ListTasksWire(reader, p, req, stats));
+  v1::ListTasksResponse resp;
+  if (!resp.ParseFromString(wire)) {
+    return absl::InternalError("list page does not parse");
+  }
   return resp;
 }
 
