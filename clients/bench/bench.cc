@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -52,6 +54,7 @@ struct Options {
   std::string data_dir;  // for the size report (spawn sets it)
   int server_pid = 0;    // for the RSS report (spawn sets it)
   std::string duration = "10s";
+  std::string warmup = "2s";
   std::string concurrency = "1,64";
   std::string scenarios = "all";
   int tasks = 1000000;
@@ -223,8 +226,21 @@ struct Result {
   double qps = 0;
   double p50_ms = 0, p95_ms = 0, p99_ms = 0;
   double ratio = 0;  // qps / health qps at the same concurrency
+  // CPU time per call over the measured window (user + system), of the
+  // server (when its pid is known; else -1) and of this load generator:
+  // what each call costs, steadier than QPS on a shared machine.
+  double server_cpu_us = -1;
+  double client_cpu_us = -1;
   std::string note;
 };
+
+// CPU seconds this process has used (user + system).
+double SelfCpuSeconds() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  auto secs = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
+  return secs(ru.ru_utime) + secs(ru.ru_stime);
+}
 
 // One client's operation: returns false on error; sets *stop when it has no
 // more work (a used-up pool).
@@ -232,9 +248,11 @@ using Op = std::function<bool(bool* stop)>;
 using MakeOp =
     std::function<Op(int client, std::shared_ptr<grpc::Channel> channel)>;
 
+// Runs the load for warmup + duration; only calls that start after the
+// warm-up count (caches filled, connections up, threads scheduled).
 Result RunScenario(const std::string& name, const std::string& server,
-                   int concurrency, absl::Duration duration,
-                   const MakeOp& make) {
+                   int server_pid, int concurrency, absl::Duration warmup,
+                   absl::Duration duration, const MakeOp& make) {
   std::vector<std::vector<int64_t>> latencies(concurrency);
   std::vector<int64_t> errors(concurrency, 0);
   std::vector<Op> ops;
@@ -243,12 +261,10 @@ Result RunScenario(const std::string& name, const std::string& server,
   std::atomic<bool> go{false};
   std::atomic<int> stopped_early{0};
   std::vector<std::thread> threads;
-  const auto deadline_holder = std::make_shared<Clock::time_point>();
-  Clock::time_point start;
+  Clock::time_point measure_from, end;
   for (int c = 0; c < concurrency; ++c) {
     threads.emplace_back([&, c] {
       while (!go) std::this_thread::yield();
-      const Clock::time_point end = *deadline_holder;
       while (true) {
         Clock::time_point t0 = Clock::now();
         if (t0 >= end) break;
@@ -258,6 +274,7 @@ Result RunScenario(const std::string& name, const std::string& server,
           ++stopped_early;
           break;
         }
+        if (t0 < measure_from) continue;
         latencies[c].push_back(
             std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() -
                                                                  t0)
@@ -266,12 +283,20 @@ Result RunScenario(const std::string& name, const std::string& server,
       }
     });
   }
-  start = Clock::now();
-  *deadline_holder = start + absl::ToChronoNanoseconds(duration);
-  go = true;
+  measure_from = Clock::now() + absl::ToChronoNanoseconds(warmup);
+  end = measure_from + absl::ToChronoNanoseconds(duration);
+  go = true;  // publishes measure_from and end to the clients
+  std::this_thread::sleep_until(measure_from);
+  const double server_cpu0 = server_pid > 0 ? CpuSeconds(server_pid) : -1;
+  const double client_cpu0 = SelfCpuSeconds();
   for (auto& t : threads) t.join();
-  const double seconds =
-      std::chrono::duration<double>(Clock::now() - start).count();
+  const Clock::time_point finished = Clock::now();
+  const double server_cpu =
+      server_pid > 0 ? CpuSeconds(server_pid) - server_cpu0 : -1;
+  const double client_cpu = SelfCpuSeconds() - client_cpu0;
+  const double seconds = std::chrono::duration<double>(
+                             std::max(finished, measure_from) - measure_from)
+                             .count();
   std::vector<int64_t> all;
   Result r;
   r.scenario = name;
@@ -292,6 +317,10 @@ Result RunScenario(const std::string& name, const std::string& server,
   r.p50_ms = pct(0.50);
   r.p95_ms = pct(0.95);
   r.p99_ms = pct(0.99);
+  if (r.ops > 0) {
+    if (server_cpu0 >= 0) r.server_cpu_us = server_cpu * 1e6 / r.ops;
+    r.client_cpu_us = client_cpu * 1e6 / r.ops;
+  }
   if (stopped_early > 0) r.note = "work pool used up before the end";
   return r;
 }
@@ -588,8 +617,13 @@ int Main(int argc, char** argv) {
                  "With --server: its pid, for the RSS report");
   app.add_option("--data-dir", o.data_dir,
                  "With --server: its data folder, for the size");
-  app.add_option("--duration", o.duration, "Time per scenario and concurrency")
+  app.add_option("--duration", o.duration,
+                 "Measured time per scenario and concurrency")
       ->default_val(o.duration);
+  app.add_option("--warmup", o.warmup,
+                 "Load before each measured run that is not counted "
+                 "(not for decide-approval, whose pool it would use up)")
+      ->default_val(o.warmup);
   app.add_option("--concurrency", o.concurrency,
                  "Client counts, comma separated")
       ->default_val(o.concurrency);
@@ -614,12 +648,22 @@ int Main(int argc, char** argv) {
                "With --server: the tasks of an earlier run are there already");
   app.add_flag("--keep", o.keep, "With --spawn: keep the temporary folder");
   CLI11_PARSE(app, argc, argv);
+  // As in mopsd: debug abseil's deadlock detector would charge every lock
+  // gRPC takes in the 64 client threads to the load generator.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   absl::Duration duration;
   if (!absl::ParseDuration(o.duration, &duration) ||
       duration <= absl::ZeroDuration()) {
     std::cerr << "mops-bench: --duration \"" << o.duration
               << "\" is not a duration (10s)\n";
+    return 2;
+  }
+  absl::Duration warmup;
+  if (!absl::ParseDuration(o.warmup, &warmup) ||
+      warmup < absl::ZeroDuration()) {
+    std::cerr << "mops-bench: --warmup \"" << o.warmup
+              << "\" is not a duration (2s, or 0s for none)\n";
     return 2;
   }
   std::vector<int> levels;
@@ -730,8 +774,12 @@ int Main(int argc, char** argv) {
   for (const std::string& name : scenarios) {
     for (int level : levels) {
       std::cerr << "running " << name << " with " << level << " client(s)...\n";
-      Result r =
-          RunScenario(name, w.server, level, duration, Scenario(name, w));
+      // decide-approval works through a pool made beforehand, which a
+      // warm-up would use up; it is measured from its first call.
+      const absl::Duration scenario_warmup =
+          name == "decide-approval" ? absl::ZeroDuration() : warmup;
+      Result r = RunScenario(name, w.server, o.server_pid, level,
+                             scenario_warmup, duration, Scenario(name, w));
       if (name == "health") health_qps[level] = r.qps;
       results.push_back(r);
     }
@@ -775,10 +823,12 @@ int Main(int argc, char** argv) {
           "    {\"scenario\": \"%s\", \"concurrency\": %d, \"seconds\": %.3f, "
           "\"ops\": %d, "
           "\"errors\": %d, \"qps\": %.1f, \"p50_ms\": %.3f, \"p95_ms\": %.3f, "
-          "\"p99_ms\": %.3f, \"ratio_to_health\": %.3f, \"note\": \"%s\"}%s\n",
+          "\"p99_ms\": %.3f, \"ratio_to_health\": %.3f, "
+          "\"server_cpu_us_per_call\": %.1f, \"client_cpu_us_per_call\": "
+          "%.1f, \"note\": \"%s\"}%s\n",
           r.scenario, r.concurrency, r.seconds, r.ops, r.errors, r.qps,
-          r.p50_ms, r.p95_ms, r.p99_ms, r.ratio, r.note,
-          i + 1 < results.size() ? "," : "");
+          r.p50_ms, r.p95_ms, r.p99_ms, r.ratio, r.server_cpu_us,
+          r.client_cpu_us, r.note, i + 1 < results.size() ? "," : "");
     }
     std::cout << absl::StrFormat(
         "  ],\n  \"server_rss_bytes\": %d,\n  \"data_bytes\": %d,\n  "
@@ -790,15 +840,22 @@ int Main(int argc, char** argv) {
         restart_kill);
     return 0;
   }
-  std::cout << absl::StrFormat("%-16s %5s %10s %9s %9s %9s %7s %8s  %s\n",
-                               "SCENARIO", "CONC", "QPS", "P50 ms", "P95 ms",
-                               "P99 ms", "ERRORS", "/HEALTH", "");
+  std::cout << absl::StrFormat(
+      "%-16s %5s %10s %9s %9s %9s %7s %8s %9s %9s  %s\n", "SCENARIO", "CONC",
+      "QPS", "P50 ms", "P95 ms", "P99 ms", "ERRORS", "/HEALTH", "SRV us",
+      "CLI us", "");
+  auto cpu = [](double us) {
+    return us < 0 ? std::string("n/a") : absl::StrFormat("%.1f", us);
+  };
   for (const Result& r : results) {
     std::cout << absl::StrFormat(
-        "%-16s %5d %10.0f %9.3f %9.3f %9.3f %7d %7.0f%%  %s\n", r.scenario,
-        r.concurrency, r.qps, r.p50_ms, r.p95_ms, r.p99_ms, r.errors,
-        r.ratio * 100, r.note);
+        "%-16s %5d %10.0f %9.3f %9.3f %9.3f %7d %7.0f%% %9s %9s  %s\n",
+        r.scenario, r.concurrency, r.qps, r.p50_ms, r.p95_ms, r.p99_ms,
+        r.errors, r.ratio * 100, cpu(r.server_cpu_us), cpu(r.client_cpu_us),
+        r.note);
   }
+  std::cout << "\nSRV us / CLI us: CPU time (user + system) per call of the "
+               "server and of this load generator.\n";
   std::cout << "\nserver RSS after the load: " << Human(rss) << "\n"
             << "data folder: " << Human(size) << "\n";
   if (w.preloaded_tasks > 0) {

@@ -14,9 +14,9 @@ namespace {
 TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
   testing::TempDir dir;
   testing::RunResult r = testing::Run(
-      {MOPS_BENCH_PATH, "--spawn", "--duration", "200ms", "--concurrency",
-       "1,2", "--tasks", "2000", "--assignees", "20", "--inbox-approvals",
-       "100", "--approval-pool", "200", "--json"},
+      {MOPS_BENCH_PATH, "--spawn", "--duration", "200ms", "--warmup", "50ms",
+       "--concurrency", "1,2", "--tasks", "2000", "--assignees", "20",
+       "--inbox-approvals", "100", "--approval-pool", "200", "--json"},
       {{"TMPDIR", dir.path()}}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   google::protobuf::Struct report;
@@ -35,6 +35,10 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
     EXPECT_GT(f.at("qps").number_value(), 0) << scenario;
     EXPECT_GT(f.at("p99_ms").number_value(), 0) << scenario;
     EXPECT_GT(f.at("ratio_to_health").number_value(), 0) << scenario;
+    // CPU per call: the server's is measured in clock ticks, so a short run
+    // can read 0; -1 would mean it was not measured.
+    EXPECT_GE(f.at("server_cpu_us_per_call").number_value(), 0) << scenario;
+    EXPECT_GT(f.at("client_cpu_us_per_call").number_value(), 0) << scenario;
   }
   for (const char* s : {"health", "get-task", "create-task", "update-task",
                         "decide-approval", "inbox", "list-tasks"}) {
