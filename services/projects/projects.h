@@ -48,8 +48,9 @@ absl::Status ValidateBatchCreateTasks(const v1::BatchCreateTasksRequest& req);
 absl::StatusOr<v1::BatchCreateTasksResponse> BatchCreateTasks(
     storage::Txn& txn, const Principal& p,
     const v1::BatchCreateTasksRequest& req);
-absl::StatusOr<v1::Task> GetTask(const storage::Reader& reader,
-                                 const v1::GetTaskRequest& req);
+// The stored task, a serialized v1::Task: the service sends it as it is.
+absl::StatusOr<std::string> GetTaskWire(const storage::Reader& reader,
+                                        const v1::GetTaskRequest& req);
 absl::StatusOr<v1::Task> UpdateTask(storage::Txn& txn, const Principal& p,
                                     const v1::UpdateTaskRequest& req);
 absl::Status DeleteTask(storage::Txn& txn, const Principal& p,

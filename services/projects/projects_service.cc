@@ -76,10 +76,15 @@ grpc::ServerUnaryReactor* TaskService::BatchCreateTasks(
 }
 
 grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* ctx,
-                                               const v1::GetTaskRequest* req,
-                                               v1::Task* resp) {
-  return RunRead(ctx, "GetTask", *auth_, [&](const Principal&) {
-    return Assign(projects::GetTask(*engine_, *req), resp);
+                                               const grpc::ByteBuffer* req,
+                                               grpc::ByteBuffer* resp) {
+  return RunRead(ctx, "GetTask", *auth_, [&](const Principal&) -> absl::Status {
+    v1::GetTaskRequest request;
+    RETURN_IF_ERROR(ParseWireRequest(*req, &request));
+    ASSIGN_OR_RETURN(std::string task,
+                     projects::GetTaskWire(*engine_, request));
+    SetWireResponse(std::move(task), resp);
+    return absl::OkStatus();
   });
 }
 

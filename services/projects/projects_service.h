@@ -34,11 +34,11 @@ class ProjectService final : public v1::ProjectService::CallbackService {
   const Authenticator* auth_;
 };
 
-// ListTasks is served in wire form (a raw callback method): its pages are
-// stored task bytes copied into the response, without a parse.
-class TaskService final
-    : public v1::TaskService::WithRawCallbackMethod_ListTasks<
-          v1::TaskService::CallbackService> {
+// GetTask and ListTasks are served in wire form (raw callback methods):
+// their responses are stored task bytes, sent without a parse.
+class TaskService final : public v1::TaskService::WithRawCallbackMethod_GetTask<
+                              v1::TaskService::WithRawCallbackMethod_ListTasks<
+                                  v1::TaskService::CallbackService>> {
  public:
   TaskService(storage::Engine* engine, const Authenticator* auth)
       : engine_(engine), auth_(auth) {}
@@ -53,8 +53,8 @@ class TaskService final
       grpc::CallbackServerContext* ctx, const v1::BatchCreateTasksRequest* req,
       v1::BatchCreateTasksResponse* resp) override;
   grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* ctx,
-                                    const v1::GetTaskRequest* req,
-                                    v1::Task* resp) override;
+                                    const grpc::ByteBuffer* req,
+                                    grpc::ByteBuffer* resp) override;
   grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* ctx,
                                       const grpc::ByteBuffer* req,
                                       grpc::ByteBuffer* resp) override;

@@ -1,9 +1,11 @@
 // Projects and tasks over a real channel: every method and rule.
+#include <future>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "services/common/time_util.h"
 #include "tests/testing/service_fixture.h"
@@ -655,6 +657,34 @@ TEST_F(ProjectsTest, ListTasksFiltersAndOrders) {
   EXPECT_THAT(s.error_message(), HasSubstr("order_by"));
   ListNames(mia_, "projects/nope", "", "", &s);
   EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+}
+
+// GetTask and ListTasks parse their own requests (they are served in wire
+// form): bytes that are not a request are refused, not a crash.
+TEST_F(ProjectsTest, WireMethodsRefuseBytesThatAreNotARequest) {
+  grpc::GenericStub generic(channel_);
+  for (const char* method :
+       {"/mops.v1.TaskService/GetTask", "/mops.v1.TaskService/ListTasks"}) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + mia_);
+    // Field 1, length-delimited, with a length past the end.
+    grpc::Slice slice(std::string("\x0a\x7f\x01", 3));
+    grpc::ByteBuffer req(&slice, 1);
+    grpc::ByteBuffer resp;
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(&ctx, method, grpc::StubOptions(), &req, &resp,
+                      [&](grpc::Status s) { done.set_value(s); });
+    grpc::Status s = done.get_future().get();
+    EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << method;
+    EXPECT_THAT(s.error_message(), HasSubstr("not a valid")) << method;
+  }
+  // The server still answers.
+  v1::GetTaskRequest get;
+  get.set_name("projects/none/tasks/none");
+  v1::Task t;
+  grpc::Status s = Call(tasks_.get(), &TStub::GetTask, mia_, get, &t);
+  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(s.error_message(), HasSubstr("projects/none/tasks/none"));
 }
 
 TEST_F(ProjectsTest, PagesHaveNoDuplicatesOrGapsWhileOthersWrite) {
