@@ -37,6 +37,8 @@ class MessageLite;
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Status;
+class WriteBatch;
 class WriteBatchWithIndex;
 }  // namespace rocksdb
 
@@ -203,6 +205,9 @@ class Engine : public Reader {
   // Runs one command in the current batch; advances *revision when it wrote.
   absl::Status RunOne(const Command& command, uint64_t* revision);
   void RunBatch(std::vector<Pending>& batch);
+  // Writes the batch's final rows, each column family's in key order, with
+  // one synced write.
+  rocksdb::Status Commit();
   void FireDueTimers(uint64_t* revision);
   void RefreshNextTimer();
   // Events after `after_revision` in order, until `stop(taken, next)`.
@@ -219,6 +224,7 @@ class Engine : public Reader {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Touched only by the apply thread (and Open/Close).
   std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
+  std::unique_ptr<rocksdb::WriteBatch> sorted_;  // reused by Commit
   std::map<std::string, TimerHandler> timer_handlers_;
   std::optional<absl::Time> next_timer_due_;
   bool batch_touched_timers_ = false;

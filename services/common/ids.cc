@@ -1,5 +1,9 @@
 #include "services/common/ids.h"
 
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/common/crypto.h"
 #include "storage/status_macros.h"
 
@@ -8,8 +12,14 @@ namespace mops::services {
 absl::StatusOr<std::string> FreshId(
     const storage::Reader& reader, storage::Cf cf, char prefix,
     const std::function<std::string(const std::string& id)>& key_of) {
+  // 44 bits of milliseconds last until the year 2527.
+  const uint64_t millis =
+      static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) &
+      ((uint64_t{1} << 44) - 1);
   for (int attempt = 0; attempt < 8; ++attempt) {
-    std::string id = prefix + HexEncode(RandomBytes(8)).substr(1);
+    std::string id = absl::StrCat(std::string(1, prefix),
+                                  absl::Hex(millis, absl::kZeroPad11),
+                                  HexEncode(RandomBytes(2)));
     ASSIGN_OR_RETURN(auto row, reader.Get(cf, key_of(id)));
     if (!row) return id;
   }

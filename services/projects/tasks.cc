@@ -319,16 +319,18 @@ absl::StatusOr<v1::Task> CreateTask(Txn& txn, const Principal& p,
   ASSIGN_OR_RETURN(v1::Project project, LoadProject(txn, project_id));
   std::string task_id = req.task_id();
   if (task_id.empty()) {
+    // FreshId checked that no task has it.
     ASSIGN_OR_RETURN(task_id,
                      FreshId(txn, Cf::kRecords, 't', [&](const std::string& i) {
                        return keys::Task(project_id, i);
                      }));
-  }
-  ASSIGN_OR_RETURN(auto existing,
-                   txn.Get(Cf::kRecords, keys::Task(project_id, task_id)));
-  if (existing) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "task \"", project.name(), "/tasks/", task_id, "\" already exists"));
+  } else {
+    ASSIGN_OR_RETURN(auto existing,
+                     txn.Get(Cf::kRecords, keys::Task(project_id, task_id)));
+    if (existing) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "task \"", project.name(), "/tasks/", task_id, "\" already exists"));
+    }
   }
   const v1::Task& in = req.task();
   task.set_name(absl::StrCat(project.name(), "/tasks/", task_id));

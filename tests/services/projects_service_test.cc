@@ -344,6 +344,25 @@ TEST_F(ProjectsTest, ListProjectsFiltersOrdersAndPages) {
 
 // ---------------------------------------------------------------- tasks
 
+// Server-chosen ids sort by creation time (new rows land together at the
+// end of their key range) and are valid ids.
+TEST_F(ProjectsTest, ServerChosenTaskIdsSortByCreation) {
+  ASSERT_TRUE(CreateProject(mia_, "web").ok());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) absl::SleepFor(absl::Milliseconds(2));
+    v1::CreateTaskRequest req;
+    req.set_parent("projects/web");
+    req.mutable_task()->set_title(absl::StrCat("task ", i));
+    v1::Task t;
+    ASSERT_TRUE(Call(tasks_.get(), &TStub::CreateTask, mia_, req, &t).ok());
+    ids.push_back(t.name().substr(t.name().rfind('/') + 1));
+    EXPECT_THAT(ids.back(), ::testing::MatchesRegex("t[0-9a-f]{15}"));
+  }
+  EXPECT_LT(ids[0], ids[1]);
+  EXPECT_LT(ids[1], ids[2]);
+}
+
 TEST_F(ProjectsTest, TaskDefaultsFieldsAndUpdates) {
   ASSERT_TRUE(CreateProject(mia_, "web").ok());
   v1::CreateTaskRequest req;

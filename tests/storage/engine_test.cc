@@ -174,6 +174,55 @@ TEST_F(EngineTest, QueuedCommandsCommitAsOneBatchAndFailuresRollBack) {
   EXPECT_EQ((*events)[1].revision(), 3u);
 }
 
+// A batch is written in key order (Engine::Commit); the last write of a key
+// within the batch still decides its value, across commands and after a
+// reopen.
+TEST_F(EngineTest, LastWriteOfAKeyInABatchWins) {
+  {
+    auto engine = OpenEngine(/*start=*/false);
+    std::atomic<int> done{0};
+    auto count = [&](absl::Status s) {
+      EXPECT_TRUE(s.ok()) << s;
+      ++done;
+    };
+    engine->Submit(
+        [](Txn& txn) {
+          txn.Put(Cf::kRecords, "z", "first");
+          txn.Put(Cf::kRecords, "gone", "x");
+          txn.Put(Cf::kIndex, "back", "x");
+          return absl::OkStatus();
+        },
+        count);
+    engine->Submit(
+        [](Txn& txn) {
+          txn.Put(Cf::kRecords, "z", "second");
+          txn.Delete(Cf::kRecords, "gone");
+          txn.Delete(Cf::kIndex, "back");
+          txn.Put(Cf::kRecords, "a", "1");
+          return absl::OkStatus();
+        },
+        count);
+    engine->Submit(
+        [](Txn& txn) {
+          txn.Put(Cf::kIndex, "back", "again");
+          txn.Put(Cf::kRecords, "z", "last");
+          return absl::OkStatus();
+        },
+        count);
+    engine->Start();
+    while (done < 3) absl::SleepFor(absl::Milliseconds(1));
+    EXPECT_EQ(engine->stats().batches, 1u);
+  }
+  auto engine = OpenEngine();
+  EXPECT_EQ(Read(*engine, "z"), "last");
+  EXPECT_EQ(Read(*engine, "gone"), std::nullopt);
+  EXPECT_EQ(Read(*engine, "a"), "1");
+  auto back = engine->Get(Cf::kIndex, "back");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, "again");
+  EXPECT_EQ(engine->committed_revision(), 3u);
+}
+
 TEST_F(EngineTest, CommandWithoutWritesTakesNoRevision) {
   auto engine = OpenEngine();
   ASSERT_TRUE(engine->Execute([](Txn&) { return absl::OkStatus(); }).ok());
