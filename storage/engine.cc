@@ -149,9 +149,11 @@ absl::Status CheckExistingFormat(const std::string& path) {
 
 // ---------------------------------------------------------------- Reader
 
-absl::StatusOr<bool> Reader::GetProto(
-    Cf cf, absl::string_view key, google::protobuf::MessageLite* out) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, Get(cf, key));
+absl::StatusOr<bool> Reader::GetProto(Cf cf, absl::string_view key,
+                                      google::protobuf::MessageLite* out,
+                                      bool hot) const {
+  ASSIGN_OR_RETURN(std::optional<std::string> value,
+                   hot ? GetHot(cf, key) : Get(cf, key));
   if (!value) return false;
   if (!out->ParseFromString(*value)) {
     return absl::DataLossError(
@@ -181,6 +183,16 @@ absl::StatusOr<std::optional<std::string>> Txn::Get(
   if (s.IsNotFound()) return std::nullopt;
   RETURN_IF_ERROR(FromRocks(s, "get"));
   return value;
+}
+
+absl::StatusOr<std::optional<std::string>> Txn::GetHot(
+    Cf cf, absl::string_view key) const {
+  // A row this batch wrote is not committed yet: read it the usual way.
+  std::unique_ptr<rocksdb::WBWIIterator> it(
+      engine_->batch_->NewIterator(engine_->handle(cf)));
+  it->Seek(ToSlice(key));
+  if (it->Valid() && it->Entry().key == ToSlice(key)) return Get(cf, key);
+  return engine_->ReadHot(cf, key);
 }
 
 absl::Status Txn::ScanRange(Cf cf, absl::string_view start,
@@ -477,23 +489,49 @@ rocksdb::Status Engine::Commit() {
   wo.sync = true;
   if (!sorted_) sorted_ = std::make_unique<rocksdb::WriteBatch>();
   sorted_->Clear();
-  for (rocksdb::ColumnFamilyHandle* cf : handles_) {
+  bool as_made = false;
+  for (size_t i = 0; i < handles_.size(); ++i) {
+    rocksdb::ColumnFamilyHandle* cf = handles_[i];
     std::unique_ptr<rocksdb::WBWIIterator> it(batch_->NewIterator(cf));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const rocksdb::WriteEntry e = it->Entry();
+      if (!hot_.empty()) {
+        hot_.erase(HotKey(static_cast<Cf>(i), {e.key.data(), e.key.size()}));
+      }
       rocksdb::Status s;
       if (e.type == rocksdb::kPutRecord) {
         s = sorted_->Put(cf, e.key, e.value);
       } else if (e.type == rocksdb::kDeleteRecord) {
         s = sorted_->Delete(cf, e.key);
       } else {
-        // Not written by Txn today; keep the batch as the commands made it.
-        return db_->Write(wo, batch_->GetWriteBatch());
+        as_made = true;  // not written by Txn today: keep the batch as made
       }
       if (!s.ok()) return s;
     }
   }
-  return db_->Write(wo, sorted_.get());
+  return db_->Write(wo, as_made ? batch_->GetWriteBatch() : sorted_.get());
+}
+
+const std::string& Engine::HotKey(Cf cf, absl::string_view key) {
+  hot_key_.assign(1, static_cast<char>(CfIndex(cf)));
+  hot_key_.append(key.data(), key.size());
+  return hot_key_;
+}
+
+absl::StatusOr<std::optional<std::string>> Engine::ReadHot(
+    Cf cf, absl::string_view key) {
+  // Enough for every project, team and active user of a large department.
+  constexpr size_t kMaxHotRows = 4096;
+  auto found = hot_.find(HotKey(cf, key));
+  if (found != hot_.end()) return found->second;
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(cf), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  RETURN_IF_ERROR(FromRocks(s, "get"));
+  if (hot_.size() >= kMaxHotRows) hot_.clear();
+  hot_.emplace(HotKey(cf, key), value);
+  return value;
 }
 
 void Engine::RunBatch(std::vector<Pending>& batch) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -69,9 +70,19 @@ class Reader {
   absl::Status Scan(Cf cf, absl::string_view prefix, absl::string_view after,
                     const ScanFn& fn) const;
 
-  // Parses the stored message into *out; false when absent.
+  // Get for rows that most commands read and few write (projects, users,
+  // teams, memberships): a Txn serves them from memory after the first read.
+  // Same result as Get.
+  virtual absl::StatusOr<std::optional<std::string>> GetHot(
+      Cf cf, absl::string_view key) const {
+    return Get(cf, key);
+  }
+
+  // Parses the stored message into *out; false when absent. `hot` reads it
+  // with GetHot.
   absl::StatusOr<bool> GetProto(Cf cf, absl::string_view key,
-                                google::protobuf::MessageLite* out) const;
+                                google::protobuf::MessageLite* out,
+                                bool hot = false) const;
 };
 
 class Engine;
@@ -80,6 +91,8 @@ class Engine;
 class Txn : public Reader {
  public:
   absl::StatusOr<std::optional<std::string>> Get(
+      Cf cf, absl::string_view key) const override;
+  absl::StatusOr<std::optional<std::string>> GetHot(
       Cf cf, absl::string_view key) const override;
   absl::Status ScanRange(Cf cf, absl::string_view start, absl::string_view end,
                          const ScanFn& fn) const override;
@@ -208,6 +221,10 @@ class Engine : public Reader {
   // Writes the batch's final rows, each column family's in key order, with
   // one synced write.
   rocksdb::Status Commit();
+  // A committed row through hot_ (apply thread only).
+  absl::StatusOr<std::optional<std::string>> ReadHot(Cf cf,
+                                                     absl::string_view key);
+  const std::string& HotKey(Cf cf, absl::string_view key);
   void FireDueTimers(uint64_t* revision);
   void RefreshNextTimer();
   // Events after `after_revision` in order, until `stop(taken, next)`.
@@ -225,6 +242,11 @@ class Engine : public Reader {
   // Touched only by the apply thread (and Open/Close).
   std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
   std::unique_ptr<rocksdb::WriteBatch> sorted_;  // reused by Commit
+  // Committed values of rows read with GetHot, by column family and key.
+  // Commit drops every key a batch writes, so it never holds a stale value;
+  // it is emptied when it reaches kMaxHotRows.
+  absl::flat_hash_map<std::string, std::string> hot_;
+  std::string hot_key_;  // HotKey's buffer
   std::map<std::string, TimerHandler> timer_handlers_;
   std::optional<absl::Time> next_timer_due_;
   bool batch_touched_timers_ = false;

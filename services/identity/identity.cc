@@ -175,7 +175,8 @@ absl::Status ValidateRole(v1::Membership::Role role) {
 absl::StatusOr<v1::User> LoadUser(const Reader& reader, absl::string_view id) {
   v1::User user;
   ASSIGN_OR_RETURN(bool found,
-                   reader.GetProto(Cf::kRecords, keys::User(id), &user));
+                   reader.GetProto(Cf::kRecords, keys::User(id), &user,
+                                   /*hot=*/true));
   if (!found) {
     return absl::NotFoundError(
         absl::StrCat("user \"users/", id, "\" not found"));
@@ -186,7 +187,8 @@ absl::StatusOr<v1::User> LoadUser(const Reader& reader, absl::string_view id) {
 absl::StatusOr<v1::Team> LoadTeam(const Reader& reader, absl::string_view id) {
   v1::Team team;
   ASSIGN_OR_RETURN(bool found,
-                   reader.GetProto(Cf::kRecords, keys::Team(id), &team));
+                   reader.GetProto(Cf::kRecords, keys::Team(id), &team,
+                                   /*hot=*/true));
   if (!found) {
     return absl::NotFoundError(
         absl::StrCat("team \"teams/", id, "\" not found"));
@@ -197,9 +199,9 @@ absl::StatusOr<v1::Team> LoadTeam(const Reader& reader, absl::string_view id) {
 absl::StatusOr<std::optional<v1::Membership>> LoadMembership(
     const Reader& reader, absl::string_view team, absl::string_view user) {
   v1::Membership m;
-  ASSIGN_OR_RETURN(
-      bool found,
-      reader.GetProto(Cf::kRecords, keys::Membership(team, user), &m));
+  ASSIGN_OR_RETURN(bool found, reader.GetProto(Cf::kRecords,
+                                               keys::Membership(team, user), &m,
+                                               /*hot=*/true));
   if (!found) return std::nullopt;
   return m;
 }

@@ -36,7 +36,8 @@ absl::StatusOr<v1::Project> LoadProject(const Reader& reader,
                                         absl::string_view id) {
   v1::Project project;
   ASSIGN_OR_RETURN(bool found,
-                   reader.GetProto(Cf::kRecords, keys::Project(id), &project));
+                   reader.GetProto(Cf::kRecords, keys::Project(id), &project,
+                                   /*hot=*/true));
   if (!found) {
     return absl::NotFoundError(
         absl::StrCat("project \"projects/", id, "\" not found"));

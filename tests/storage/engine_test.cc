@@ -223,6 +223,59 @@ TEST_F(EngineTest, LastWriteOfAKeyInABatchWins) {
   EXPECT_EQ(engine->committed_revision(), 3u);
 }
 
+// GetHot serves committed rows from memory; it must still see the batch's
+// own writes, never a rolled-back one, and every later commit.
+TEST_F(EngineTest, HotReadsSeeEveryCommittedAndOwnWrite) {
+  auto engine = OpenEngine();
+  ASSERT_TRUE(engine->Execute(PutCommand("p", "v1")).ok());
+  auto hot = [&](Txn& txn) -> std::string {
+    auto v = txn.GetHot(Cf::kRecords, "p");
+    if (!v.ok()) return "error";
+    return v->value_or("absent");
+  };
+  std::string seen;
+  auto read = [&](Txn& txn) {
+    seen = hot(txn);
+    return absl::OkStatus();
+  };
+  ASSERT_TRUE(engine->Execute(read).ok());
+  EXPECT_EQ(seen, "v1");
+  ASSERT_TRUE(engine->Execute(read).ok());  // now from memory
+  EXPECT_EQ(seen, "v1");
+
+  ASSERT_TRUE(engine->Execute(PutCommand("p", "v2")).ok());
+  ASSERT_TRUE(engine->Execute(read).ok());
+  EXPECT_EQ(seen, "v2");
+
+  // Within a command: its own write, then (after a failed command rolled
+  // back its write) the committed value again.
+  ASSERT_TRUE(engine
+                  ->Execute([&](Txn& txn) {
+                    txn.Put(Cf::kRecords, "p", "v3");
+                    seen = hot(txn);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(seen, "v3");
+  EXPECT_FALSE(engine
+                   ->Execute([&](Txn& txn) {
+                     txn.Put(Cf::kRecords, "p", "never");
+                     return absl::AbortedError("rolled back");
+                   })
+                   .ok());
+  ASSERT_TRUE(engine->Execute(read).ok());
+  EXPECT_EQ(seen, "v3");
+
+  ASSERT_TRUE(engine
+                  ->Execute([&](Txn& txn) {
+                    txn.Delete(Cf::kRecords, "p");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(engine->Execute(read).ok());
+  EXPECT_EQ(seen, "absent");
+}
+
 TEST_F(EngineTest, CommandWithoutWritesTakesNoRevision) {
   auto engine = OpenEngine();
   ASSERT_TRUE(engine->Execute([](Txn&) { return absl::OkStatus(); }).ok());
