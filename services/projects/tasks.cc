@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -37,9 +38,19 @@ struct TaskId {
   }
 };
 
+// The ids in a task's name, which the server wrote ("projects/P/tasks/T"):
+// split, not validated again (this runs several times per task write).
 TaskId IdOf(const v1::Task& t) {
-  auto ids = ParseTaskName("name", t.name());
-  return ids.ok() ? TaskId{ids->first, ids->second} : TaskId{};
+  constexpr absl::string_view kProjects = "projects/";
+  constexpr absl::string_view kTasks = "/tasks/";
+  const absl::string_view name = t.name();
+  const size_t tasks = name.find(kTasks);
+  if (!absl::StartsWith(name, kProjects) || tasks == absl::string_view::npos) {
+    return TaskId{};
+  }
+  return TaskId{
+      std::string(name.substr(kProjects.size(), tasks - kProjects.size())),
+      std::string(name.substr(tasks + kTasks.size()))};
 }
 
 int64_t DueMicros(const v1::Task& t) {
