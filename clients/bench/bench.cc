@@ -225,7 +225,10 @@ struct Result {
   int64_t errors = 0;
   double qps = 0;
   double p50_ms = 0, p95_ms = 0, p99_ms = 0;
-  double ratio = 0;  // qps / health qps at the same concurrency
+  // health's QPS at the same concurrency measured just before this run (the
+  // floor), and qps / floor.
+  double floor_qps = 0;
+  double ratio = 0;
   // CPU time per call over the measured window (user + system), of the
   // server (when its pid is known; else -1) and of this load generator:
   // what each call costs, steadier than QPS on a shared machine.
@@ -769,10 +772,19 @@ int Main(int argc, char** argv) {
     WaitIdle(o.server_pid, absl::Seconds(60));
   }
 
+  // On a shared machine the floor drifts by 10-25% within minutes, so each
+  // scenario is compared with a health run made just before it.
   std::vector<Result> results;
-  std::map<int, double> health_qps;
   for (const std::string& name : scenarios) {
     for (int level : levels) {
+      double floor = 0;
+      if (name != "health" && wants("health")) {
+        std::cerr << "running health (the floor for " << name << ") with "
+                  << level << " client(s)...\n";
+        floor = RunScenario("health", w.server, o.server_pid, level, warmup,
+                            duration, Scenario("health", w))
+                    .qps;
+      }
       std::cerr << "running " << name << " with " << level << " client(s)...\n";
       // decide-approval works through a pool made beforehand, which a
       // warm-up would use up; it is measured from its first call.
@@ -780,13 +792,11 @@ int Main(int argc, char** argv) {
           name == "decide-approval" ? absl::ZeroDuration() : warmup;
       Result r = RunScenario(name, w.server, o.server_pid, level,
                              scenario_warmup, duration, Scenario(name, w));
-      if (name == "health") health_qps[level] = r.qps;
+      if (name == "health") floor = r.qps;
+      r.floor_qps = floor;
+      if (floor > 0) r.ratio = r.qps / floor;
       results.push_back(r);
     }
-  }
-  for (Result& r : results) {
-    auto it = health_qps.find(r.concurrency);
-    if (it != health_qps.end() && it->second > 0) r.ratio = r.qps / it->second;
   }
   const int64_t rss = o.server_pid > 0 ? RssBytes(o.server_pid) : -1;
   const int64_t size = o.data_dir.empty() ? -1 : FolderBytes(o.data_dir);
@@ -823,11 +833,11 @@ int Main(int argc, char** argv) {
           "    {\"scenario\": \"%s\", \"concurrency\": %d, \"seconds\": %.3f, "
           "\"ops\": %d, "
           "\"errors\": %d, \"qps\": %.1f, \"p50_ms\": %.3f, \"p95_ms\": %.3f, "
-          "\"p99_ms\": %.3f, \"ratio_to_health\": %.3f, "
+          "\"p99_ms\": %.3f, \"health_qps\": %.1f, \"ratio_to_health\": %.3f, "
           "\"server_cpu_us_per_call\": %.1f, \"client_cpu_us_per_call\": "
           "%.1f, \"note\": \"%s\"}%s\n",
           r.scenario, r.concurrency, r.seconds, r.ops, r.errors, r.qps,
-          r.p50_ms, r.p95_ms, r.p99_ms, r.ratio, r.server_cpu_us,
+          r.p50_ms, r.p95_ms, r.p99_ms, r.floor_qps, r.ratio, r.server_cpu_us,
           r.client_cpu_us, r.note, i + 1 < results.size() ? "," : "");
     }
     std::cout << absl::StrFormat(
@@ -841,20 +851,22 @@ int Main(int argc, char** argv) {
     return 0;
   }
   std::cout << absl::StrFormat(
-      "%-16s %5s %10s %9s %9s %9s %7s %8s %9s %9s  %s\n", "SCENARIO", "CONC",
-      "QPS", "P50 ms", "P95 ms", "P99 ms", "ERRORS", "/HEALTH", "SRV us",
-      "CLI us", "");
+      "%-16s %5s %10s %9s %9s %9s %7s %9s %8s %9s %9s  %s\n", "SCENARIO",
+      "CONC", "QPS", "P50 ms", "P95 ms", "P99 ms", "ERRORS", "HEALTH",
+      "/HEALTH", "SRV us", "CLI us", "");
   auto cpu = [](double us) {
     return us < 0 ? std::string("n/a") : absl::StrFormat("%.1f", us);
   };
   for (const Result& r : results) {
     std::cout << absl::StrFormat(
-        "%-16s %5d %10.0f %9.3f %9.3f %9.3f %7d %7.0f%% %9s %9s  %s\n",
+        "%-16s %5d %10.0f %9.3f %9.3f %9.3f %7d %9.0f %7.0f%% %9s %9s  %s\n",
         r.scenario, r.concurrency, r.qps, r.p50_ms, r.p95_ms, r.p99_ms,
-        r.errors, r.ratio * 100, cpu(r.server_cpu_us), cpu(r.client_cpu_us),
-        r.note);
+        r.errors, r.floor_qps, r.ratio * 100, cpu(r.server_cpu_us),
+        cpu(r.client_cpu_us), r.note);
   }
-  std::cout << "\nSRV us / CLI us: CPU time (user + system) per call of the "
+  std::cout << "\nHEALTH: health's QPS at the same concurrency just before "
+               "the run (the floor /HEALTH compares with).\n"
+               "SRV us / CLI us: CPU time (user + system) per call of the "
                "server and of this load generator.\n";
   std::cout << "\nserver RSS after the load: " << Human(rss) << "\n"
             << "data folder: " << Human(size) << "\n";

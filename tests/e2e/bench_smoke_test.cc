@@ -34,6 +34,7 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
     EXPECT_EQ(f.at("errors").number_value(), 0) << scenario;
     EXPECT_GT(f.at("qps").number_value(), 0) << scenario;
     EXPECT_GT(f.at("p99_ms").number_value(), 0) << scenario;
+    EXPECT_GT(f.at("health_qps").number_value(), 0) << scenario;
     EXPECT_GT(f.at("ratio_to_health").number_value(), 0) << scenario;
     // CPU per call: the server's is measured in clock ticks, so a short run
     // can read 0; -1 would mean it was not measured.
