@@ -246,26 +246,27 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
     if (!ids) return absl::DataLossError("malformed task index row");
     return plan.project.empty() || ids->first == plan.project;
   };
-  // Loads the task behind an index row (from the row itself when the index
-  // covers it) into *t and its stored bytes into *bytes; false when it does
-  // not match.
+  // Loads the task behind an index row into *t; false when it does not
+  // match. *bytes is then the stored task: the row's value when the index
+  // covers it, else the record, read into *record.
   const bool covering = plan.path == Path::kAssignee;
   auto load = [&](absl::string_view index_key, absl::string_view value,
-                  v1::Task* t, std::string* bytes) -> absl::StatusOr<bool> {
+                  v1::Task* t, std::string* record,
+                  absl::string_view* bytes) -> absl::StatusOr<bool> {
     ASSIGN_OR_RETURN(bool wanted, in_project(index_key));
     if (!wanted) return false;
-    if (covering) {
-      bytes->assign(value.data(), value.size());
-    } else {
+    *bytes = value;
+    if (!covering) {
       ++stats->records_read;
       auto ids = keys::TaskOfIndexRow(index_key);
       ASSIGN_OR_RETURN(
           std::optional<std::string> stored,
           reader.Get(Cf::kRecords, keys::Task(ids->first, ids->second)));
       if (!stored) return false;
-      *bytes = *std::move(stored);
+      *record = *std::move(stored);
+      *bytes = *record;
     }
-    if (!t->ParseFromString(*bytes)) {
+    if (!t->ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
       return absl::DataLossError("stored task does not parse");
     }
     return matches(*t);
@@ -305,7 +306,7 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
     std::string out;
     size_t taken = 0;
     std::string last_key;
-    std::string bytes;
+    std::string record;
     absl::Status error;
     RETURN_IF_ERROR(
         reader.ScanRange(Cf::kIndex, start, end,
@@ -316,8 +317,7 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
                              ok = in_project(key);
                            } else {
                              v1::Task t;
-                             ok = load(key, value, &t, &bytes);
-                             task = bytes;
+                             ok = load(key, value, &t, &record, &task);
                            }
                            if (!ok.ok()) {
                              error = ok.status();
@@ -352,14 +352,15 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
     rows.emplace_back(SortKeyOf(t, order.field, key), std::move(t));
   };
   if (IsIndexPath(plan.path)) {
-    std::string bytes;
+    std::string record;
+    absl::string_view bytes;
     for (uint8_t group : plan.groups) {
       auto [start, end] = IndexRange(plan, group);
       RETURN_IF_ERROR(reader.ScanRange(
           Cf::kIndex, start, end,
           [&](absl::string_view key, absl::string_view value) {
             v1::Task t;
-            absl::StatusOr<bool> ok = load(key, value, &t, &bytes);
+            absl::StatusOr<bool> ok = load(key, value, &t, &record, &bytes);
             if (!ok.ok()) {
               error = ok.status();
               return false;
