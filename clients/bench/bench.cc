@@ -59,7 +59,7 @@ struct Options {
   int tasks = 1000000;
   int assignees = 1000;
   int inbox_approvals = 100000;
-  int approval_pool = 20000;
+  int approval_pool = 60000;
   bool json = false;
   bool keep = false;
   bool skip_preload = false;
