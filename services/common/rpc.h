@@ -62,6 +62,26 @@ absl::Status ParseWireRequest(const grpc::ByteBuffer& bytes,
 // and hands serialized response bytes to gRPC without another copy.
 void SetWireResponse(std::string bytes, grpc::ByteBuffer* response);
 
+// RunRead for a method served in wire form: `read(principal, request)`
+// returns the serialized response, which is sent as it is.
+template <typename Request, typename ReadWire>
+grpc::ServerUnaryReactor* RunWireRead(grpc::CallbackServerContext* context,
+                                      absl::string_view method,
+                                      const Authenticator& auth,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response,
+                                      const ReadWire& read) {
+  return RunRead(context, method, auth, [&](const Principal& p) {
+    Request parsed;
+    absl::Status s = ParseWireRequest(*request, &parsed);
+    if (!s.ok()) return s;
+    absl::StatusOr<std::string> bytes = read(p, parsed);
+    if (!bytes.ok()) return bytes.status();
+    SetWireResponse(*std::move(bytes), response);
+    return absl::OkStatus();
+  });
+}
+
 // Logs a failed call (internal errors loudly) and maps its status.
 grpc::Status FinishStatus(absl::string_view method, const absl::Status& s);
 

@@ -51,15 +51,25 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseTaskName(
   return std::make_pair(ids[0], ids[1]);
 }
 
+absl::StatusOr<std::string> LoadTaskBytes(const Reader& reader,
+                                          absl::string_view project,
+                                          absl::string_view task) {
+  ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                   reader.Get(Cf::kRecords, keys::Task(project, task)));
+  if (!stored) {
+    return absl::NotFoundError(absl::StrCat("task \"projects/", project,
+                                            "/tasks/", task, "\" not found"));
+  }
+  return *std::move(stored);
+}
+
 absl::StatusOr<v1::Task> LoadTask(const Reader& reader,
                                   absl::string_view project,
                                   absl::string_view task) {
+  ASSIGN_OR_RETURN(std::string bytes, LoadTaskBytes(reader, project, task));
   v1::Task t;
-  ASSIGN_OR_RETURN(
-      bool found, reader.GetProto(Cf::kRecords, keys::Task(project, task), &t));
-  if (!found) {
-    return absl::NotFoundError(absl::StrCat("task \"projects/", project,
-                                            "/tasks/", task, "\" not found"));
+  if (!t.ParseFromString(bytes)) {
+    return absl::DataLossError("stored mops.v1.Task does not parse");
   }
   return t;
 }

@@ -95,6 +95,10 @@ absl::StatusOr<v1::Project> LoadProject(const storage::Reader& reader,
 // (project, task) ids of "projects/{p}/tasks/{t}".
 absl::StatusOr<std::pair<std::string, std::string>> ParseTaskName(
     absl::string_view field, absl::string_view name);
+// The stored task (a serialized v1::Task), NOT_FOUND naming it when absent.
+absl::StatusOr<std::string> LoadTaskBytes(const storage::Reader& reader,
+                                          absl::string_view project,
+                                          absl::string_view task);
 absl::StatusOr<v1::Task> LoadTask(const storage::Reader& reader,
                                   absl::string_view project,
                                   absl::string_view task);

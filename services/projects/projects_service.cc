@@ -1,7 +1,6 @@
 #include "services/projects/projects_service.h"
 
 #include "services/projects/projects.h"
-#include "storage/status_macros.h"
 
 namespace mops::services::projects {
 grpc::ServerUnaryReactor* ProjectService::CreateProject(
@@ -78,27 +77,20 @@ grpc::ServerUnaryReactor* TaskService::BatchCreateTasks(
 grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* ctx,
                                                const grpc::ByteBuffer* req,
                                                grpc::ByteBuffer* resp) {
-  return RunRead(ctx, "GetTask", *auth_, [&](const Principal&) -> absl::Status {
-    v1::GetTaskRequest request;
-    RETURN_IF_ERROR(ParseWireRequest(*req, &request));
-    ASSIGN_OR_RETURN(std::string task,
-                     projects::GetTaskWire(*engine_, request));
-    SetWireResponse(std::move(task), resp);
-    return absl::OkStatus();
-  });
+  return RunWireRead<v1::GetTaskRequest>(
+      ctx, "GetTask", *auth_, req, resp,
+      [&](const Principal&, const v1::GetTaskRequest& request) {
+        return projects::GetTaskWire(*engine_, request);
+      });
 }
 
 grpc::ServerUnaryReactor* TaskService::ListTasks(
     grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
     grpc::ByteBuffer* resp) {
-  return RunRead(
-      ctx, "ListTasks", *auth_, [&](const Principal& p) -> absl::Status {
-        v1::ListTasksRequest request;
-        RETURN_IF_ERROR(ParseWireRequest(*req, &request));
-        ASSIGN_OR_RETURN(std::string page,
-                         projects::ListTasksWire(*engine_, p, request));
-        SetWireResponse(std::move(page), resp);
-        return absl::OkStatus();
+  return RunWireRead<v1::ListTasksRequest>(
+      ctx, "ListTasks", *auth_, req, resp,
+      [&](const Principal& p, const v1::ListTasksRequest& request) {
+        return projects::ListTasksWire(*engine_, p, request);
       });
 }
 

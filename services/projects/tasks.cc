@@ -431,13 +431,7 @@ absl::StatusOr<v1::BatchCreateTasksResponse> BatchCreateTasks(
 absl::StatusOr<std::string> GetTaskWire(const Reader& reader,
                                         const v1::GetTaskRequest& req) {
   ASSIGN_OR_RETURN(auto ids, ParseTaskName("name", req.name()));
-  ASSIGN_OR_RETURN(std::optional<std::string> stored,
-                   reader.Get(Cf::kRecords, keys::Task(ids.first, ids.second)));
-  if (!stored) {
-    return absl::NotFoundError(
-        absl::StrCat("task \"", req.name(), "\" not found"));
-  }
-  return *std::move(stored);
+  return LoadTaskBytes(reader, ids.first, ids.second);
 }
 
 absl::StatusOr<v1::Task> UpdateTask(Txn& txn, const Principal& p,
