@@ -1,5 +1,7 @@
 #include "storage/keys.h"
 
+#include <algorithm>
+
 namespace mops::storage {
 
 KeyBuilder::KeyBuilder(KeyType type) {
@@ -110,6 +112,37 @@ std::string PrefixEnd(absl::string_view prefix) {
     end.pop_back();
   }
   return end;  // empty: no upper bound
+}
+
+absl::string_view KeyHead(absl::string_view key) {
+  if (key.empty()) return key;
+  switch (static_cast<KeyType>(static_cast<uint8_t>(key[0]))) {
+    case KeyType::kMembership:
+    case KeyType::kToken:
+    case KeyType::kActAsGrant:
+    case KeyType::kRequest:
+    case KeyType::kTask:
+    case KeyType::kDelegation:
+    case KeyType::kIdxUserTeams:
+    case KeyType::kIdxTaskAssignee:
+    case KeyType::kIdxTaskTeam:
+    case KeyType::kIdxTaskDependents:
+    case KeyType::kIdxApprovalPending:
+    case KeyType::kIdxDelegateOf: {
+      // The first string part ends at the first 0x00 0x01.
+      for (size_t i = 1; i + 1 < key.size(); ++i) {
+        if (key[i] == '\0' && key[i + 1] == '\x01') return key.substr(0, i + 2);
+        if (key[i] == '\0') ++i;  // an escaped 0x00
+      }
+      return key.substr(0, 1);
+    }
+    case KeyType::kIdxTaskDue:
+      return key.substr(0, std::min<size_t>(key.size(), 2));
+    default:
+      // One part (a user, a project, an approval ...) or a sequence
+      // (events, timers): the type alone.
+      return key.substr(0, 1);
+  }
 }
 
 namespace keys {

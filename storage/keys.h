@@ -88,6 +88,13 @@ class KeyReader {
 // (an exclusive upper bound for a prefix scan).
 std::string PrefixEnd(absl::string_view prefix);
 
+// The part of a key that groups rows written near each other: the type and,
+// for keys of several parts, the first part (a task's project, an index
+// row's assignee or team, the open/closed group of the due index). The
+// memtables keep an insert position per head, so a batch's rows for
+// different heads do not throw each other's position away.
+absl::string_view KeyHead(absl::string_view key);
+
 namespace keys {
 
 std::string MetaFormatVersion();

@@ -96,5 +96,30 @@ TEST(KeysTest, PrefixEndBoundsThePrefix) {
   EXPECT_LT(keys::Membership("t", "zzzz"), PrefixEnd(p));
 }
 
+// Rows that are written next to each other share a head; rows of other
+// parents (another project, assignee, open/closed group) do not.
+TEST(KeysTest, KeyHeadGroupsRowsOfOneParent) {
+  const std::string t1 = keys::Task("p1", "t1");
+  EXPECT_EQ(KeyHead(t1), KeyHead(keys::Task("p1", "t2")));
+  EXPECT_NE(KeyHead(t1), KeyHead(keys::Task("p2", "t1")));
+  EXPECT_EQ(KeyHead(t1), keys::TaskPrefix("p1"));
+  // A part holding 0x00 (escaped) is still one part.
+  const std::string odd("p\0q", 3);
+  EXPECT_EQ(KeyHead(keys::Task(odd, "t")), keys::TaskPrefix(odd));
+
+  EXPECT_EQ(KeyHead(keys::IdxTaskAssigneeRow("ann", 0, 5, "p", "t")),
+            KeyHead(keys::IdxTaskAssigneeRow("ann", 1, 9, "q", "u")));
+  EXPECT_NE(KeyHead(keys::IdxTaskAssigneeRow("ann", 0, 5, "p", "t")),
+            KeyHead(keys::IdxTaskAssigneeRow("bob", 0, 5, "p", "t")));
+  EXPECT_EQ(KeyHead(keys::IdxTaskDueRow(0, 5, "p", "t")), keys::IdxTaskDue(0));
+  EXPECT_NE(KeyHead(keys::IdxTaskDueRow(0, 5, "p", "t")),
+            KeyHead(keys::IdxTaskDueRow(1, 5, "p", "t")));
+  // One-part keys and sequences share their type's head.
+  EXPECT_EQ(KeyHead(keys::User("ann")), KeyHead(keys::User("bob")));
+  EXPECT_EQ(KeyHead(keys::Event(1, 0)), KeyHead(keys::Event(9, 3)));
+  EXPECT_EQ(KeyHead(keys::Event(1, 0)).size(), 1u);
+  EXPECT_EQ(KeyHead(""), "");
+}
+
 }  // namespace
 }  // namespace mops::storage
