@@ -11,7 +11,7 @@ namespace mops::storage {
 enum class Cf : int {
   kMeta = 0,     // format version, last revision; RocksDB's "default"
   kRecords = 1,  // resources as protobuf, keyed by type and id
-  kIndex = 2,    // key-only secondary index rows
+  kIndex = 2,    // secondary index rows (key-only, or covering a record)
   kEvents = 3,   // change feed: (revision, index) -> mops.v1.Event
   kTimers = 4,   // (due time, revision, index) -> TimerRecord
 };

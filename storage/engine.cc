@@ -15,7 +15,7 @@
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
+#include "rocksdb/write_batch.h"
 #include "storage/keys.h"
 #include "storage/log.h"
 #include "storage/status_macros.h"
@@ -197,35 +197,67 @@ absl::Status Reader::Scan(Cf cf, absl::string_view prefix,
 
 absl::StatusOr<std::optional<std::string>> Txn::Get(
     Cf cf, absl::string_view key) const {
-  std::string value;
-  rocksdb::Status s = engine_->batch_->GetFromBatchAndDB(
-      engine_->db_, rocksdb::ReadOptions(), engine_->handle(cf), ToSlice(key),
-      &value);
-  if (s.IsNotFound()) return std::nullopt;
-  RETURN_IF_ERROR(FromRocks(s, "get"));
-  return value;
+  if (const WriteSet::Row* row = engine_->writes_.Find(cf, key)) {
+    if (row->deleted) return std::nullopt;
+    return row->value;
+  }
+  return engine_->Get(cf, key);
 }
 
 absl::StatusOr<std::optional<std::string>> Txn::GetHot(
     Cf cf, absl::string_view key) const {
-  // A row this batch wrote is not committed yet: read it the usual way.
-  std::unique_ptr<rocksdb::WBWIIterator> it(
-      engine_->batch_->NewIterator(engine_->handle(cf)));
-  it->Seek(ToSlice(key));
-  if (it->Valid() && it->Entry().key == ToSlice(key)) return Get(cf, key);
+  // A row this batch wrote is not committed yet: the batch has the answer.
+  if (engine_->writes_.Find(cf, key) != nullptr) return Get(cf, key);
   return engine_->ReadHot(cf, key);
 }
 
+// Merges the batch's rows into the committed ones: a batch row replaces the
+// committed row of its key (or hides it, when deleted).
 absl::Status Txn::ScanRange(Cf cf, absl::string_view start,
                             absl::string_view end, const ScanFn& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(engine_->batch_->NewIteratorWithBase(
-      engine_->handle(cf),
-      engine_->db_->NewIterator(rocksdb::ReadOptions(), engine_->handle(cf))));
-  return IterateRange(it.get(), start, end, fn);
+  const WriteSet& writes = engine_->writes_;
+  const WriteSet::Rows& rows = writes.rows(cf);
+  std::unique_ptr<rocksdb::Iterator> it(
+      engine_->db_->NewIterator(rocksdb::ReadOptions(), engine_->handle(cf)));
+  it->Seek(ToSlice(start));
+  auto next = rows.lower_bound(start);
+  uint64_t version = writes.version();
+  std::string last;  // the last key passed to fn
+  while (true) {
+    if (writes.version() != version) {
+      // fn wrote: the batch iterator may be invalid; find our place again.
+      version = writes.version();
+      next = rows.upper_bound(last);
+    }
+    bool db_valid = it->Valid();
+    absl::string_view db_key;
+    if (db_valid) {
+      db_key = absl::string_view(it->key().data(), it->key().size());
+      if (!end.empty() && db_key >= end) db_valid = false;
+    }
+    const bool batch_valid =
+        next != rows.end() && (end.empty() || next->first < end);
+    if (!db_valid && !batch_valid) break;
+    bool go_on = true;
+    if (batch_valid && (!db_valid || next->first <= db_key)) {
+      if (db_valid && next->first == db_key) it->Next();
+      last = next->first;
+      const WriteSet::Row& row = next->second;
+      ++next;
+      if (!row.deleted) go_on = fn(last, row.value);
+    } else {
+      last.assign(db_key.data(), db_key.size());
+      go_on =
+          fn(db_key, absl::string_view(it->value().data(), it->value().size()));
+      it->Next();
+    }
+    if (!go_on) break;
+  }
+  return FromRocks(it->status(), "scan");
 }
 
 void Txn::Put(Cf cf, absl::string_view key, absl::string_view value) {
-  engine_->batch_->Put(engine_->handle(cf), ToSlice(key), ToSlice(value));
+  engine_->writes_.Put(cf, key, value);
   wrote_ = true;
 }
 
@@ -235,7 +267,7 @@ void Txn::PutProto(Cf cf, absl::string_view key,
 }
 
 void Txn::Delete(Cf cf, absl::string_view key) {
-  engine_->batch_->Delete(engine_->handle(cf), ToSlice(key));
+  engine_->writes_.Delete(cf, key);
   wrote_ = true;
 }
 
@@ -307,8 +339,6 @@ absl::Status Engine::OpenDb() {
   rocksdb::Status s = rocksdb::DB::Open(db_options, options_.path,
                                         Descriptors(), &handles_, &db_);
   RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options_.path)));
-  batch_ = std::make_unique<rocksdb::WriteBatchWithIndex>(
-      rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
 
   std::string value;
   s = db_->Get(rocksdb::ReadOptions(), handle(Cf::kMeta),
@@ -431,15 +461,14 @@ void Engine::Loop() {
 }
 
 absl::Status Engine::RunOne(const Command& command, uint64_t* revision) {
-  batch_->SetSavePoint();
+  writes_.SetSavePoint();
   Txn txn(this, *revision + 1, options_.clock->Now());
   absl::Status s = command(txn);
   if (!s.ok()) {
-    rocksdb::Status r = batch_->RollbackToSavePoint();
-    if (!r.ok()) LogError("rollback to save point: ", r.ToString());
+    writes_.RollbackToSavePoint();
     return s;
   }
-  batch_->PopSavePoint();
+  writes_.PopSavePoint();
   if (txn.wrote_) ++*revision;
   if (txn.touched_timers_) batch_touched_timers_ = true;
   return s;
@@ -499,38 +528,28 @@ void Engine::FireDueTimers(uint64_t* revision) {
 }
 
 // The commands wrote their rows in the order they ran, so consecutive rows
-// land far apart in each memtable's skip list and every insert searches it
-// from the top. The batch's index holds the same rows sorted (and only the
-// last write of a key), so they are written in that order: new keys that
+// would land far apart in each memtable's skip list and every insert would
+// search it from the top. The write set holds the same rows sorted (and only
+// the last write of a key), so they are written in that order: new keys that
 // sort next to each other (ids ordered by creation time, events by
 // revision) are then each inserted right after the previous one, where the
-// skip list's remembered insert position already points.
+// memtable's remembered insert position already points.
 rocksdb::Status Engine::Commit() {
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  if (!sorted_) sorted_ = std::make_unique<rocksdb::WriteBatch>();
-  sorted_->Clear();
-  bool as_made = false;
+  sorted_.Clear();
   for (size_t i = 0; i < handles_.size(); ++i) {
-    rocksdb::ColumnFamilyHandle* cf = handles_[i];
-    std::unique_ptr<rocksdb::WBWIIterator> it(batch_->NewIterator(cf));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const rocksdb::WriteEntry e = it->Entry();
-      if (!hot_.empty()) {
-        hot_.erase(HotKey(static_cast<Cf>(i), {e.key.data(), e.key.size()}));
-      }
-      rocksdb::Status s;
-      if (e.type == rocksdb::kPutRecord) {
-        s = sorted_->Put(cf, e.key, e.value);
-      } else if (e.type == rocksdb::kDeleteRecord) {
-        s = sorted_->Delete(cf, e.key);
-      } else {
-        as_made = true;  // not written by Txn today: keep the batch as made
-      }
+    const Cf cf = static_cast<Cf>(i);
+    for (const auto& [key, row] : writes_.rows(cf)) {
+      if (!hot_.empty()) hot_.erase(HotKey(cf, key));
+      rocksdb::Status s =
+          row.deleted
+              ? sorted_.Delete(handles_[i], ToSlice(key))
+              : sorted_.Put(handles_[i], ToSlice(key), ToSlice(row.value));
       if (!s.ok()) return s;
     }
   }
-  return db_->Write(wo, as_made ? batch_->GetWriteBatch() : sorted_.get());
+  return db_->Write(wo, &sorted_);
 }
 
 const std::string& Engine::HotKey(Cf cf, absl::string_view key) {
@@ -556,7 +575,7 @@ absl::StatusOr<std::optional<std::string>> Engine::ReadHot(
 }
 
 void Engine::RunBatch(std::vector<Pending>& batch) {
-  batch_->Clear();
+  writes_.Clear();
   batch_touched_timers_ = false;
   const uint64_t start_revision = committed_revision_.load();
   uint64_t revision = start_revision;
@@ -568,8 +587,7 @@ void Engine::RunBatch(std::vector<Pending>& batch) {
   }
 
   if (revision != start_revision) {
-    batch_->Put(handle(Cf::kMeta), keys::MetaLastRevision(),
-                absl::StrCat(revision));
+    writes_.Put(Cf::kMeta, keys::MetaLastRevision(), absl::StrCat(revision));
     rocksdb::Status s = Commit();
     if (s.ok()) {
       committed_revision_ = revision;
@@ -582,7 +600,7 @@ void Engine::RunBatch(std::vector<Pending>& batch) {
       }
     }
   }
-  batch_->Clear();
+  writes_.Clear();
   if (batch_touched_timers_) RefreshNextTimer();
   {
     absl::MutexLock lock(&stats_mu_);

@@ -29,8 +29,10 @@
 #include "absl/time/time.h"
 #include "mops/internal/v1/records.pb.h"
 #include "mops/v1/common.pb.h"
+#include "rocksdb/write_batch.h"
 #include "storage/clock.h"
 #include "storage/column_families.h"
+#include "storage/write_set.h"
 
 namespace google::protobuf {
 class MessageLite;
@@ -39,8 +41,6 @@ namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
 class Status;
-class WriteBatch;
-class WriteBatchWithIndex;
 }  // namespace rocksdb
 
 namespace mops::storage {
@@ -240,8 +240,8 @@ class Engine : public Reader {
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Touched only by the apply thread (and Open/Close).
-  std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
-  std::unique_ptr<rocksdb::WriteBatch> sorted_;  // reused by Commit
+  WriteSet writes_;
+  rocksdb::WriteBatch sorted_;  // reused by Commit
   // Committed values of rows read with GetHot, by column family and key.
   // Commit drops every key a batch writes, so it never holds a stale value;
   // it is emptied when it reaches kMaxHotRows.
