@@ -39,7 +39,6 @@ absl::StatusOr<Principal> TokenAuthenticator::Authenticate(
       Metadata(context, "x-mops-on-behalf-of");
   const absl::Time now = engine_->clock()->Now();
   ASSIGN_OR_RETURN(auto parsed, ParseBearer(bearer));
-  const std::string hash = Sha256(parsed.second);
   // Read the generation before the store: a change committed meanwhile
   // makes this entry stale rather than wrongly fresh.
   const uint64_t generation = generation_.load();
@@ -48,19 +47,21 @@ absl::StatusOr<Principal> TokenAuthenticator::Authenticate(
     absl::MutexLock lock(&mu_);
     auto it = cache_.find(parsed.first);
     if (it != cache_.end() && it->second.generation == generation &&
-        ConstantTimeEquals(it->second.secret_hash, hash) &&
+        ConstantTimeEquals(it->second.secret, parsed.second) &&
         (!it->second.expire_time || now < *it->second.expire_time)) {
       principal = it->second.principal;
     }
   }
   if (!principal) {
+    // The stored hash is checked here, once; later calls with the same
+    // token compare it with the secret this check accepted.
     ASSIGN_OR_RETURN(TokenIdentity id,
                      AuthenticateToken(*engine_, now, bearer));
     principal = id.principal;
     absl::MutexLock lock(&mu_);
     if (cache_.size() >= kMaxEntries) cache_.clear();
-    cache_[parsed.first] = {generation, id.secret_hash, id.expire_time,
-                            id.principal};
+    cache_[parsed.first] = {generation, std::string(parsed.second),
+                            id.expire_time, id.principal};
   }
   if (on_behalf_of.empty()) return *principal;
   return ActOnBehalf(*engine_, *principal, on_behalf_of);

@@ -90,7 +90,9 @@ TEST_F(IdentityServiceTest, MalformedUnknownAndWrongTokensAreUnauthenticated) {
   EXPECT_EQ(WhoAmI("mops_t123456789abcdef_" + std::string(64, 'a'), &who)
                 .error_code(),
             grpc::UNAUTHENTICATED);
-  // The right id with a wrong secret.
+  // The right id with a wrong secret, right after the right secret was
+  // accepted (and its token cached).
+  ASSERT_TRUE(WhoAmI(admin_token_, &who).ok());
   std::string wrong = admin_token_.substr(0, admin_token_.size() - 1) +
                       (admin_token_.back() == 'a' ? "b" : "a");
   grpc::Status s = WhoAmI(wrong, &who);
