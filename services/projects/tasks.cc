@@ -210,13 +210,19 @@ absl::Status ValidateTaskFields(const v1::Task& t) {
 }
 
 // Admins, members of the project's team and of the task's team may write;
-// with `assignee_ok`, so may the assignee.
+// with `assignee_ok`, so may the assignee. `project` is the task's project
+// when the caller has it loaded already.
 absl::Status RequireTaskWriter(const Reader& reader, const Principal& p,
                                const v1::Task& t, bool assignee_ok,
-                               absl::string_view what) {
+                               absl::string_view what,
+                               const v1::Project* loaded = nullptr) {
   if (assignee_ok && t.assignee() == p.UserName()) return absl::OkStatus();
-  const TaskId id = IdOf(t);
-  ASSIGN_OR_RETURN(v1::Project project, LoadProject(reader, id.project));
+  v1::Project own;
+  if (loaded == nullptr) {
+    ASSIGN_OR_RETURN(own, LoadProject(reader, IdOf(t).project));
+    loaded = &own;
+  }
+  const v1::Project& project = *loaded;
   ASSIGN_OR_RETURN(bool ok,
                    IsAdminOrMember(reader, p, StripPrefix(project.team())));
   if (!ok && !t.team().empty()) {
@@ -359,7 +365,8 @@ absl::StatusOr<v1::Task> CreateTask(Txn& txn, const Principal& p,
         *task.mutable_assignee(),
         ResolveMember(txn, "task.assignee", in.assignee(), "users/", false));
   }
-  RETURN_IF_ERROR(RequireTaskWriter(txn, p, task, false, "create tasks like"));
+  RETURN_IF_ERROR(
+      RequireTaskWriter(txn, p, task, false, "create tasks like", &project));
   task.set_state(v1::Task::TODO);
   task.set_priority(in.priority() == v1::Task::PRIORITY_UNSPECIFIED
                         ? v1::Task::P2
