@@ -800,10 +800,12 @@ int Main(int argc, char** argv) {
   const int64_t rss = o.server_pid > 0 ? RssBytes(o.server_pid) : -1;
   const int64_t size = o.data_dir.empty() ? -1 : FolderBytes(o.data_dir);
 
-  // Restart on the same data: after a clean stop, and after kill -9.
+  // Restart on the same data: after kill -9 first, while the WAL still holds
+  // everything written since the last flushes (the slow case), then after a
+  // clean stop.
   double restart_clean = -1, restart_kill = -1;
   if (o.spawn) {
-    for (int sig : {SIGTERM, SIGKILL}) {
+    for (int sig : {SIGKILL, SIGTERM}) {
       kill(server.pid, sig);
       int status;
       waitpid(server.pid, &status, 0);
