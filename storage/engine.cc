@@ -51,7 +51,7 @@ constexpr size_t kMemtableBytes = 128 << 20;
 // batch and never fills a memtable, so without a bound it kept every WAL
 // file since the start alive (570 MiB after a 1,000,000-task load, 3 s of
 // replay after a kill -9, growing with every write). Past the bound RocksDB
-// flushes the families holding the oldest file: replay stays about 1 s.
+// flushes the families holding the oldest file: replay stays under 2 s.
 constexpr uint64_t kMaxWalBytes = 2 * kMemtableBytes;
 
 // Memtable insert hints per key head (keys::KeyHead): a batch writes a run
@@ -98,7 +98,8 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors() {
   return out;
 }
 
-// Calls fn over [start, end). Shared by the engine's and the Txn's scans.
+// Calls fn over [start, end) of committed rows (Txn::ScanRange merges in
+// the batch's rows itself).
 absl::Status IterateRange(rocksdb::Iterator* it, absl::string_view start,
                           absl::string_view end, const ScanFn& fn) {
   for (it->Seek(ToSlice(start)); it->Valid(); it->Next()) {
@@ -544,19 +545,20 @@ void Engine::FireDueTimers(uint64_t* revision) {
 rocksdb::Status Engine::Commit() {
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  sorted_.Clear();
+  if (!sorted_) sorted_ = std::make_unique<rocksdb::WriteBatch>();
+  sorted_->Clear();
   for (size_t i = 0; i < handles_.size(); ++i) {
     const Cf cf = static_cast<Cf>(i);
     for (const auto& [key, row] : writes_.rows(cf)) {
       if (!hot_.empty()) hot_.erase(HotKey(cf, key));
       rocksdb::Status s =
           row.deleted
-              ? sorted_.Delete(handles_[i], ToSlice(key))
-              : sorted_.Put(handles_[i], ToSlice(key), ToSlice(row.value));
+              ? sorted_->Delete(handles_[i], ToSlice(key))
+              : sorted_->Put(handles_[i], ToSlice(key), ToSlice(row.value));
       if (!s.ok()) return s;
     }
   }
-  return db_->Write(wo, &sorted_);
+  return db_->Write(wo, sorted_.get());
 }
 
 const std::string& Engine::HotKey(Cf cf, absl::string_view key) {

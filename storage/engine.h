@@ -29,7 +29,6 @@
 #include "absl/time/time.h"
 #include "mops/internal/v1/records.pb.h"
 #include "mops/v1/common.pb.h"
-#include "rocksdb/write_batch.h"
 #include "storage/clock.h"
 #include "storage/column_families.h"
 #include "storage/write_set.h"
@@ -41,6 +40,7 @@ namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
 class Status;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace mops::storage {
@@ -241,7 +241,7 @@ class Engine : public Reader {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Touched only by the apply thread (and Open/Close).
   WriteSet writes_;
-  rocksdb::WriteBatch sorted_;  // reused by Commit
+  std::unique_ptr<rocksdb::WriteBatch> sorted_;  // reused by Commit
   // Committed values of rows read with GetHot, by column family and key.
   // Commit drops every key a batch writes, so it never holds a stale value;
   // it is emptied when it reaches kMaxHotRows.
