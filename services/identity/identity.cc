@@ -294,7 +294,6 @@ absl::StatusOr<TokenIdentity> AuthenticateToken(const Reader& reader,
   out.principal.admin = user.admin();
   out.principal.kind = user.kind();
   out.principal.token_name = token.name();
-  out.secret_hash = record.secret_hash();
   if (token.has_expire_time())
     out.expire_time = FromProtoTime(token.expire_time());
   return out;

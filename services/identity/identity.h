@@ -57,7 +57,6 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseBearer(
 // What a valid token resolves to, before any on-behalf-of.
 struct TokenIdentity {
   Principal principal;
-  std::string secret_hash;
   std::optional<absl::Time> expire_time;
 };
 absl::StatusOr<TokenIdentity> AuthenticateToken(const storage::Reader& reader,
