@@ -38,6 +38,7 @@ class MessageLite;
 }
 namespace rocksdb {
 class DB;
+class Env;
 class ColumnFamilyHandle;
 class Status;
 class WriteBatch;
@@ -237,6 +238,7 @@ class Engine : public Reader {
   }
 
   const EngineOptions options_;
+  std::unique_ptr<rocksdb::Env> env_;  // outlives db_ (deleted in Close)
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Touched only by the apply thread (and Open/Close).
