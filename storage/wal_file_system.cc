@@ -33,20 +33,16 @@ class ZeroFilledWalFile : public rocksdb::FSWritableFileOwnerWrapper {
   rocksdb::IOStatus Append(const rocksdb::Slice& data,
                            const rocksdb::IOOptions& options,
                            rocksdb::IODebugContext* dbg) override {
-    FillAhead(data.size());
-    rocksdb::IOStatus s = target()->Append(data, options, dbg);
-    if (s.ok()) size_ += data.size();
-    return s;
+    return Appended(data.size(),
+                    [&] { return target()->Append(data, options, dbg); });
   }
 
   rocksdb::IOStatus Append(const rocksdb::Slice& data,
                            const rocksdb::IOOptions& options,
                            const rocksdb::DataVerificationInfo& info,
                            rocksdb::IODebugContext* dbg) override {
-    FillAhead(data.size());
-    rocksdb::IOStatus s = target()->Append(data, options, info, dbg);
-    if (s.ok()) size_ += data.size();
-    return s;
+    return Appended(data.size(),
+                    [&] { return target()->Append(data, options, info, dbg); });
   }
 
   rocksdb::IOStatus Truncate(uint64_t size, const rocksdb::IOOptions& options,
@@ -65,6 +61,15 @@ class ZeroFilledWalFile : public rocksdb::FSWritableFileOwnerWrapper {
   }
 
  private:
+  // Both Append overloads: zeros first, then the append, then the end.
+  template <typename AppendFn>
+  rocksdb::IOStatus Appended(size_t n, const AppendFn& append) {
+    FillAhead(n);
+    rocksdb::IOStatus s = append();
+    if (s.ok()) size_ += n;
+    return s;
+  }
+
   // Makes sure [size_, size_ + n) lies in zeros already written, so the
   // append does not change the file's size. Best effort: on any failure
   // the file simply grows as it would have without this wrapper.
@@ -72,7 +77,7 @@ class ZeroFilledWalFile : public rocksdb::FSWritableFileOwnerWrapper {
     if (fd_ < 0 || size_ + n <= zeroed_end_) return;
     static const char kZeros[kZeroBufferBytes] = {};
     const uint64_t target_end = (size_ + n + chunk_ - 1) / chunk_ * chunk_;
-    uint64_t at = std::max(zeroed_end_, size_);
+    uint64_t at = zeroed_end_;  // >= size_ while fd_ is open
     while (at < target_end) {
       const size_t len = static_cast<size_t>(
           std::min<uint64_t>(target_end - at, sizeof(kZeros)));
