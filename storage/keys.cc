@@ -5,6 +5,9 @@
 namespace mops::storage {
 
 KeyBuilder::KeyBuilder(KeyType type) {
+  // Most keys are a few dozen bytes: one allocation instead of a regrowth
+  // per few parts.
+  key_.reserve(64);
   key_.push_back(static_cast<char>(type));
 }
 
@@ -14,16 +17,20 @@ KeyBuilder& KeyBuilder::U8(uint8_t v) {
 }
 
 KeyBuilder& KeyBuilder::U64(uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    key_.push_back(static_cast<char>((v >> shift) & 0xFF));
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) {
+    bytes[i] = static_cast<char>((v >> (56 - 8 * i)) & 0xFF);
   }
+  key_.append(bytes, sizeof(bytes));
   return *this;
 }
 
 KeyBuilder& KeyBuilder::U32(uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    key_.push_back(static_cast<char>((v >> shift) & 0xFF));
+  char bytes[4];
+  for (int i = 0; i < 4; ++i) {
+    bytes[i] = static_cast<char>((v >> (24 - 8 * i)) & 0xFF);
   }
+  key_.append(bytes, sizeof(bytes));
   return *this;
 }
 
@@ -32,12 +39,15 @@ KeyBuilder& KeyBuilder::I64(int64_t v) {
 }
 
 KeyBuilder& KeyBuilder::Str(absl::string_view s) {
-  for (char c : s) {
-    key_.push_back(c);
-    if (c == '\0') key_.push_back('\xFF');
+  // Each 0x00 becomes 0x00 0xFF; the part ends with 0x00 0x01.
+  for (size_t zero = s.find('\0'); zero != absl::string_view::npos;
+       zero = s.find('\0')) {
+    key_.append(s.data(), zero + 1);
+    key_.push_back('\xFF');
+    s.remove_prefix(zero + 1);
   }
-  key_.push_back('\0');
-  key_.push_back('\x01');
+  key_.append(s.data(), s.size());
+  key_.append("\0\x01", 2);
   return *this;
 }
 

@@ -32,6 +32,31 @@ TEST(KeysTest, SignedIntegersSortNumerically) {
   EXPECT_EQ(r.I64(), -1000000);
 }
 
+// Stored keys must not change: a data folder written by an older mopsd holds
+// them.
+TEST(KeysTest, EncodingIsStable) {
+  const std::string key = KeyBuilder(KeyType::kEvent)
+                              .U8(7)
+                              .U32(0x01020304)
+                              .U64(0x05060708090A0B0C)
+                              .I64(-2)
+                              .Str(std::string("a\0b", 3))
+                              .Str("")
+                              .Build();
+  const std::string expected(
+      "\x07"
+      "\x01\x02\x03\x04"
+      "\x05\x06\x07\x08\x09\x0A\x0B\x0C"
+      "\x7F\xFF\xFF\xFF\xFF\xFF\xFF\xFE"
+      "a\x00\xFF"
+      "b\x00\x01"
+      "\x00\x01",
+      1 + 4 + 8 + 8 + 6 + 2);
+  EXPECT_EQ(key.substr(1), expected);
+  EXPECT_EQ(static_cast<uint8_t>(key[0]),
+            static_cast<uint8_t>(KeyType::kEvent));
+}
+
 TEST(KeysTest, StringsSortLikeTheirValuesAndAreNotPrefixesOfEachOther) {
   std::vector<std::string> values = {"",   "a", std::string("a\0", 2),  "a-b",
                                      "ab", "b", std::string("b\0c", 3), "ba"};
