@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <system_error>
+#include <typeinfo>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -195,6 +196,15 @@ absl::StatusOr<bool> Reader::GetProto(Cf cf, absl::string_view key,
   return true;
 }
 
+absl::StatusOr<std::shared_ptr<const google::protobuf::MessageLite>>
+Reader::GetParsed(Cf cf, absl::string_view key,
+                  const google::protobuf::MessageLite& prototype) const {
+  std::shared_ptr<google::protobuf::MessageLite> out(prototype.New());
+  ASSIGN_OR_RETURN(bool found, GetProto(cf, key, out.get(), /*hot=*/true));
+  if (!found) return nullptr;
+  return out;
+}
+
 absl::Status Reader::Scan(Cf cf, absl::string_view prefix,
                           absl::string_view after, const ScanFn& fn) const {
   std::string start(prefix);
@@ -221,6 +231,15 @@ absl::StatusOr<std::optional<std::string>> Txn::GetHot(
   // A row this batch wrote is not committed yet: the batch has the answer.
   if (engine_->writes_.Find(cf, key) != nullptr) return Get(cf, key);
   return engine_->ReadHot(cf, key);
+}
+
+absl::StatusOr<std::shared_ptr<const google::protobuf::MessageLite>>
+Txn::GetParsed(Cf cf, absl::string_view key,
+               const google::protobuf::MessageLite& prototype) const {
+  if (engine_->writes_.Find(cf, key) != nullptr) {
+    return Reader::GetParsed(cf, key, prototype);
+  }
+  return engine_->ReadHotParsed(cf, key, prototype);
 }
 
 // Merges the batch's rows into the committed ones: a batch row replaces the
@@ -575,20 +594,45 @@ const std::string& Engine::HotKey(Cf cf, absl::string_view key) {
   return hot_key_;
 }
 
-absl::StatusOr<std::optional<std::string>> Engine::ReadHot(
-    Cf cf, absl::string_view key) {
+absl::StatusOr<Engine::HotRow*> Engine::FindHot(Cf cf, absl::string_view key) {
   // Enough for every project, team and active user of a large department.
   constexpr size_t kMaxHotRows = 4096;
   auto found = hot_.find(HotKey(cf, key));
-  if (found != hot_.end()) return found->second;
+  if (found != hot_.end()) return &found->second;
   std::string value;
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), handle(cf), ToSlice(key), &value);
-  if (s.IsNotFound()) return std::nullopt;
+  if (s.IsNotFound()) return nullptr;
   RETURN_IF_ERROR(FromRocks(s, "get"));
   if (hot_.size() >= kMaxHotRows) hot_.clear();
-  hot_.emplace(HotKey(cf, key), value);
-  return value;
+  return &hot_.emplace(HotKey(cf, key), HotRow{std::move(value), nullptr})
+              .first->second;
+}
+
+absl::StatusOr<std::optional<std::string>> Engine::ReadHot(
+    Cf cf, absl::string_view key) {
+  ASSIGN_OR_RETURN(HotRow * row, FindHot(cf, key));
+  if (row == nullptr) return std::nullopt;
+  return row->value;
+}
+
+absl::StatusOr<std::shared_ptr<const google::protobuf::MessageLite>>
+Engine::ReadHotParsed(Cf cf, absl::string_view key,
+                      const google::protobuf::MessageLite& prototype) {
+  ASSIGN_OR_RETURN(HotRow * row, FindHot(cf, key));
+  if (row == nullptr) return nullptr;
+  // A key holds one message type; the check keeps a caller that asks for
+  // another type from getting the wrong one.
+  const google::protobuf::MessageLite* cached = row->parsed.get();
+  if (cached == nullptr || typeid(*cached) != typeid(prototype)) {
+    std::shared_ptr<google::protobuf::MessageLite> parsed(prototype.New());
+    if (!parsed->ParseFromString(row->value)) {
+      return absl::DataLossError(
+          absl::StrCat("stored ", prototype.GetTypeName(), " does not parse"));
+    }
+    row->parsed = std::move(parsed);
+  }
+  return row->parsed;
 }
 
 void Engine::RunBatch(std::vector<Pending>& batch) {

@@ -84,6 +84,24 @@ class Reader {
   absl::StatusOr<bool> GetProto(Cf cf, absl::string_view key,
                                 google::protobuf::MessageLite* out,
                                 bool hot = false) const;
+
+  // The stored message, parsed, or nullptr when absent; for the rows GetHot
+  // is for. A Txn parses such a row once and shares it with later commands
+  // until it is written, which saves commands that only look at a project
+  // or a user the parsing and the copy.
+  template <typename T>
+  absl::StatusOr<std::shared_ptr<const T>> GetShared(
+      Cf cf, absl::string_view key) const {
+    auto parsed = GetParsed(cf, key, T::default_instance());
+    if (!parsed.ok()) return parsed.status();
+    return std::static_pointer_cast<const T>(*std::move(parsed));
+  }
+
+ protected:
+  // GetShared's work: the message is of prototype's type.
+  virtual absl::StatusOr<std::shared_ptr<const google::protobuf::MessageLite>>
+  GetParsed(Cf cf, absl::string_view key,
+            const google::protobuf::MessageLite& prototype) const;
 };
 
 class Engine;
@@ -127,6 +145,11 @@ class Txn : public Reader {
   uint32_t next_timer_index_ = 0;
   bool wrote_ = false;
   bool touched_timers_ = false;
+
+ protected:
+  absl::StatusOr<std::shared_ptr<const google::protobuf::MessageLite>>
+  GetParsed(Cf cf, absl::string_view key,
+            const google::protobuf::MessageLite& prototype) const override;
 };
 
 struct EngineOptions {
@@ -222,9 +245,19 @@ class Engine : public Reader {
   // Writes the batch's final rows, each column family's in key order, with
   // one synced write.
   rocksdb::Status Commit();
-  // A committed row through hot_ (apply thread only).
+  struct HotRow {
+    std::string value;
+    // value parsed, once a command asked for it with GetShared.
+    std::shared_ptr<const google::protobuf::MessageLite> parsed;
+  };
+  // A committed row through hot_ (apply thread only); nullptr when absent.
+  // Valid until hot_ changes.
+  absl::StatusOr<HotRow*> FindHot(Cf cf, absl::string_view key);
   absl::StatusOr<std::optional<std::string>> ReadHot(Cf cf,
                                                      absl::string_view key);
+  absl::StatusOr<std::shared_ptr<const google::protobuf::MessageLite>>
+  ReadHotParsed(Cf cf, absl::string_view key,
+                const google::protobuf::MessageLite& prototype);
   const std::string& HotKey(Cf cf, absl::string_view key);
   void FireDueTimers(uint64_t* revision);
   void RefreshNextTimer();
@@ -247,7 +280,7 @@ class Engine : public Reader {
   // Committed values of rows read with GetHot, by column family and key.
   // Commit drops every key a batch writes, so it never holds a stale value;
   // it is emptied when it reaches kMaxHotRows.
-  absl::flat_hash_map<std::string, std::string> hot_;
+  absl::flat_hash_map<std::string, HotRow> hot_;
   std::string hot_key_;  // HotKey's buffer
   std::map<std::string, TimerHandler> timer_handlers_;
   std::optional<absl::Time> next_timer_due_;

@@ -4,6 +4,7 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -397,7 +398,7 @@ void ApplyVerdict(Txn& txn, const Principal& p, v1::Approval* a) {
   *a->mutable_complete_time() = ToProtoTime(txn.Now());
   v1::Event e = ApprovalEvent(p, "approval.completed", *a);
   (*e.mutable_data())["outcome"] = v1::Approval::State_Name(a->state());
-  txn.Emit(e);
+  txn.Emit(std::move(e));
 }
 
 filter::Schema ApprovalSchema(const Principal& p) {
@@ -506,7 +507,7 @@ absl::StatusOr<v1::Calendar> UpdateCalendar(
   txn.PutProto(Cf::kRecords, keys::Calendar(id), c);
   v1::Event e = p.NewEvent("calendar.updated", c.name());
   (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return c;
 }
 
@@ -603,7 +604,7 @@ absl::StatusOr<v1::Delegation> CreateDelegation(
   txn.Put(Cf::kIndex, keys::IdxDelegateOfRow(delegate_id, user, id), "");
   v1::Event e = p.NewEvent("delegation.created", d.name());
   (*e.mutable_data())["delegate"] = d.delegate();
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return d;
 }
 
@@ -705,7 +706,7 @@ absl::StatusOr<v1::Approval> CreateApproval(
   v1::Event e = ApprovalEvent(p, "approval.requested", a);
   (*e.mutable_data())["subject"] = a.subject();
   (*e.mutable_data())["approvers"] = absl::StrJoin(StillToDecide(a), ",");
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   RememberRequest(txn, p, "CreateApproval", req.request_id(), req, a);
   return a;
 }
@@ -775,7 +776,7 @@ absl::StatusOr<v1::Approval> DecideApproval(
   (*e.mutable_data())["outcome"] = v1::Decision::Outcome_Name(req.outcome());
   (*e.mutable_data())["approver"] = actor;
   if (place != actor) (*e.mutable_data())["on_behalf_of"] = place;
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   ApplyVerdict(txn, p, &a);
   SaveApproval(txn, &old, &a);
   RememberRequest(txn, p, "DecideApproval", req.request_id(), req, a);
@@ -812,7 +813,7 @@ absl::StatusOr<v1::Approval> ResubmitApproval(
   if (!req.comment().empty()) (*e.mutable_data())["comment"] = req.comment();
   if (!a.asset_version().empty())
     (*e.mutable_data())["asset_version"] = a.asset_version();
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   RememberRequest(txn, p, "ResubmitApproval", req.request_id(), req, a);
   return a;
 }
@@ -839,7 +840,7 @@ absl::StatusOr<v1::Approval> CancelApproval(
   SaveApproval(txn, &old, &a);
   v1::Event e = ApprovalEvent(p, "approval.completed", a);
   (*e.mutable_data())["outcome"] = "CANCELLED";
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   RememberRequest(txn, p, "CancelApproval", req.request_id(), req, a);
   return a;
 }
@@ -946,7 +947,7 @@ absl::Status FireReminder(Txn& txn, const TimerRecord& timer) {
       absl::StrJoin(StillToDecide(*a), ",");
   (*e.mutable_data())["due_time"] = absl::FormatTime(
       absl::RFC3339_sec, FromProtoTime(a->due_time()), absl::UTCTimeZone());
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return absl::OkStatus();
 }
 
@@ -1002,7 +1003,7 @@ absl::Status FireDeadline(Txn& txn, const TimerRecord& timer) {
       SaveApproval(txn, &old, &a);
       v1::Event e = ApprovalEvent(system, "approval.escalated", a);
       (*e.mutable_data())["added"] = absl::StrJoin(added, ",");
-      txn.Emit(e);
+      txn.Emit(std::move(e));
       return absl::OkStatus();
     }
     case v1::Approval::REJECT:
@@ -1017,7 +1018,7 @@ absl::Status FireDeadline(Txn& txn, const TimerRecord& timer) {
   v1::Event e = ApprovalEvent(system, "approval.completed", a);
   (*e.mutable_data())["outcome"] = v1::Approval::State_Name(a.state());
   (*e.mutable_data())["reason"] = "deadline";
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return absl::OkStatus();
 }
 

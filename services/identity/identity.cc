@@ -1,6 +1,7 @@
 #include "services/identity/identity.h"
 
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -113,7 +114,7 @@ absl::StatusOr<v1::CreateTokenResponse> PutToken(
   txn.Put(Cf::kIndex, keys::IdxTokenId(cred.id), user);
   v1::Event e = p.NewEvent("token.created", token->name());
   (*e.mutable_data())["user"] = absl::StrCat("users/", user);
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   v1::CreateTokenResponse resp;
   *resp.mutable_token() = *token;
   resp.set_secret(cred.Bearer());
@@ -172,28 +173,36 @@ absl::Status ValidateRole(v1::Membership::Role role) {
 
 // ------------------------------------------------------------ lookups
 
-absl::StatusOr<v1::User> LoadUser(const Reader& reader, absl::string_view id) {
-  v1::User user;
-  ASSIGN_OR_RETURN(bool found,
-                   reader.GetProto(Cf::kRecords, keys::User(id), &user,
-                                   /*hot=*/true));
-  if (!found) {
+absl::StatusOr<std::shared_ptr<const v1::User>> SharedUser(
+    const Reader& reader, absl::string_view id) {
+  ASSIGN_OR_RETURN(auto v,
+                   reader.GetShared<v1::User>(Cf::kRecords, keys::User(id)));
+  if (v == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("user \"users/", id, "\" not found"));
   }
-  return user;
+  return v;
 }
 
-absl::StatusOr<v1::Team> LoadTeam(const Reader& reader, absl::string_view id) {
-  v1::Team team;
-  ASSIGN_OR_RETURN(bool found,
-                   reader.GetProto(Cf::kRecords, keys::Team(id), &team,
-                                   /*hot=*/true));
-  if (!found) {
+absl::StatusOr<v1::User> LoadUser(const Reader& reader, absl::string_view id) {
+  ASSIGN_OR_RETURN(auto v, SharedUser(reader, id));
+  return *v;
+}
+
+absl::StatusOr<std::shared_ptr<const v1::Team>> SharedTeam(
+    const Reader& reader, absl::string_view id) {
+  ASSIGN_OR_RETURN(auto v,
+                   reader.GetShared<v1::Team>(Cf::kRecords, keys::Team(id)));
+  if (v == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("team \"teams/", id, "\" not found"));
   }
-  return team;
+  return v;
+}
+
+absl::StatusOr<v1::Team> LoadTeam(const Reader& reader, absl::string_view id) {
+  ASSIGN_OR_RETURN(auto v, SharedTeam(reader, id));
+  return *v;
 }
 
 absl::StatusOr<std::optional<v1::Membership>> LoadMembership(
@@ -457,7 +466,7 @@ absl::StatusOr<v1::Team> UpdateTeam(Txn& txn, const Principal& p,
   SaveTeam(txn, id, &team);
   v1::Event e = p.NewEvent("team.updated", team.name());
   (*e.mutable_data())["fields"] = absl::StrJoin(paths, ",");
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return team;
 }
 
@@ -498,7 +507,7 @@ absl::StatusOr<v1::Membership> AddTeamMember(
   v1::Event e = p.NewEvent("team.member_added", team.name());
   (*e.mutable_data())["user"] = user.name();
   (*e.mutable_data())["role"] = v1::Membership::Role_Name(role);
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   RememberRequest(txn, p, "AddTeamMember", req.request_id(), req, m);
   return m;
 }
@@ -522,7 +531,7 @@ absl::Status RemoveTeamMember(Txn& txn, const Principal& p,
   SaveTeam(txn, team_id, &team);
   v1::Event e = p.NewEvent("team.member_removed", team.name());
   (*e.mutable_data())["user"] = absl::StrCat("users/", user_id);
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return absl::OkStatus();
 }
 
@@ -548,7 +557,7 @@ absl::StatusOr<v1::Membership> SetMemberRole(
   v1::Event e = p.NewEvent("team.member_role_changed", team.name());
   (*e.mutable_data())["user"] = m.user();
   (*e.mutable_data())["role"] = v1::Membership::Role_Name(m.role());
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return m;
 }
 
@@ -606,7 +615,7 @@ absl::StatusOr<v1::User> CreateUser(Txn& txn, const Principal& p,
   txn.PutProto(Cf::kRecords, keys::User(req.user_id()), user);
   v1::Event e = p.NewEvent("user.created", user.name());
   (*e.mutable_data())["kind"] = v1::User::Kind_Name(kind);
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   RememberRequest(txn, p, "CreateUser", req.request_id(), req, user);
   return user;
 }
@@ -683,7 +692,7 @@ absl::StatusOr<v1::User> UpdateUser(Txn& txn, const Principal& p,
   SaveUser(txn, id, &user);
   v1::Event e = p.NewEvent("user.updated", user.name());
   (*e.mutable_data())["fields"] = absl::StrJoin(paths, ",");
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return user;
 }
 
@@ -830,7 +839,7 @@ absl::StatusOr<v1::ActAsGrant> CreateActAsGrant(
   txn.PutProto(Cf::kRecords, keys::ActAsGrant(bot_id, user_id), grant);
   v1::Event e = p.NewEvent("grant.created", grant.name());
   (*e.mutable_data())["user"] = grant.user();
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return grant;
 }
 

@@ -4,6 +4,7 @@
 #ifndef MOPS_SERVICES_IDENTITY_IDENTITY_H_
 #define MOPS_SERVICES_IDENTITY_IDENTITY_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -46,6 +47,11 @@ absl::StatusOr<v1::User> LoadUser(const storage::Reader& reader,
                                   absl::string_view id);
 absl::StatusOr<v1::Team> LoadTeam(const storage::Reader& reader,
                                   absl::string_view id);
+// The same without a copy (Reader::GetShared), for commands that only read.
+absl::StatusOr<std::shared_ptr<const v1::User>> SharedUser(
+    const storage::Reader& reader, absl::string_view id);
+absl::StatusOr<std::shared_ptr<const v1::Team>> SharedTeam(
+    const storage::Reader& reader, absl::string_view id);
 absl::StatusOr<std::optional<v1::Membership>> LoadMembership(
     const storage::Reader& reader, absl::string_view team,
     absl::string_view user);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -32,17 +33,21 @@ using storage::Txn;
 
 namespace internal {
 
-absl::StatusOr<v1::Project> LoadProject(const Reader& reader,
-                                        absl::string_view id) {
-  v1::Project project;
-  ASSIGN_OR_RETURN(bool found,
-                   reader.GetProto(Cf::kRecords, keys::Project(id), &project,
-                                   /*hot=*/true));
-  if (!found) {
+absl::StatusOr<std::shared_ptr<const v1::Project>> SharedProject(
+    const Reader& reader, absl::string_view id) {
+  ASSIGN_OR_RETURN(auto project, reader.GetShared<v1::Project>(
+                                     Cf::kRecords, keys::Project(id)));
+  if (project == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("project \"projects/", id, "\" not found"));
   }
   return project;
+}
+
+absl::StatusOr<v1::Project> LoadProject(const Reader& reader,
+                                        absl::string_view id) {
+  ASSIGN_OR_RETURN(auto project, SharedProject(reader, id));
+  return *project;
 }
 
 absl::StatusOr<std::pair<std::string, std::string>> ParseTaskName(
@@ -290,7 +295,7 @@ absl::StatusOr<v1::Project> CreateProject(Txn& txn, const Principal& p,
   txn.PutProto(Cf::kRecords, keys::Project(id), project);
   v1::Event e = p.NewEvent("project.created", project.name());
   (*e.mutable_data())["team"] = project.team();
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   RememberRequest(txn, p, "CreateProject", req.request_id(), req, project);
   return project;
 }
@@ -420,7 +425,7 @@ absl::StatusOr<v1::Project> UpdateProject(Txn& txn, const Principal& p,
   txn.PutProto(Cf::kRecords, keys::Project(id), project);
   v1::Event e = p.NewEvent("project.updated", project.name());
   (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   if (project.state() != old_state) {
     v1::Event s = p.NewEvent("project.state_changed", project.name());
     (*s.mutable_data())["from"] = v1::Project::State_Name(old_state);
@@ -464,7 +469,7 @@ absl::StatusOr<v1::DeleteProjectResponse> DeleteProject(
   txn.Delete(Cf::kRecords, keys::Project(id));
   v1::Event e = p.NewEvent("project.deleted", project.name());
   (*e.mutable_data())["deleted_tasks"] = absl::StrCat(tasks.size());
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   v1::DeleteProjectResponse resp;
   resp.set_deleted_tasks(static_cast<int32_t>(tasks.size()));
   return resp;

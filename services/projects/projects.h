@@ -4,6 +4,7 @@
 #define MOPS_SERVICES_PROJECTS_PROJECTS_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -92,6 +93,9 @@ namespace internal {
 
 absl::StatusOr<v1::Project> LoadProject(const storage::Reader& reader,
                                         absl::string_view id);
+// The same without a copy (Reader::GetShared), for commands that only read it.
+absl::StatusOr<std::shared_ptr<const v1::Project>> SharedProject(
+    const storage::Reader& reader, absl::string_view id);
 // (project, task) ids of "projects/{p}/tasks/{t}".
 absl::StatusOr<std::pair<std::string, std::string>> ParseTaskName(
     absl::string_view field, absl::string_view name);

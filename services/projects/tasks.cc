@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -112,12 +114,12 @@ absl::StatusOr<std::string> ResolveMember(const Reader& reader,
   ASSIGN_OR_RETURN(std::string id,
                    ParseId(field, name, absl::StrCat(prefix, "*")));
   if (team) {
-    RETURN_IF_ERROR(identity::LoadTeam(reader, id).status());
+    RETURN_IF_ERROR(identity::SharedTeam(reader, id).status());
   } else {
-    ASSIGN_OR_RETURN(v1::User u, identity::LoadUser(reader, id));
-    if (u.state() != v1::User::ACTIVE) {
+    ASSIGN_OR_RETURN(auto u, identity::SharedUser(reader, id));
+    if (u->state() != v1::User::ACTIVE) {
       return absl::FailedPreconditionError(
-          absl::StrCat(field, ": ", u.name(), " is deactivated"));
+          absl::StrCat(field, ": ", u->name(), " is deactivated"));
     }
   }
   return absl::StrCat(prefix, id);
@@ -217,10 +219,10 @@ absl::Status RequireTaskWriter(const Reader& reader, const Principal& p,
                                absl::string_view what,
                                const v1::Project* loaded = nullptr) {
   if (assignee_ok && t.assignee() == p.UserName()) return absl::OkStatus();
-  v1::Project own;
+  std::shared_ptr<const v1::Project> own;
   if (loaded == nullptr) {
-    ASSIGN_OR_RETURN(own, LoadProject(reader, IdOf(t).project));
-    loaded = &own;
+    ASSIGN_OR_RETURN(own, SharedProject(reader, IdOf(t).project));
+    loaded = own.get();
   }
   const v1::Project& project = *loaded;
   ASSIGN_OR_RETURN(bool ok,
@@ -307,7 +309,7 @@ absl::Status RemoveTask(Txn& txn, const Principal& p, const v1::Task& task) {
     v1::Event e = p.NewEvent("task.updated", updated.name());
     (*e.mutable_data())["fields"] = "dependencies";
     (*e.mutable_data())["removed_dependency"] = task.name();
-    txn.Emit(e);
+    txn.Emit(std::move(e));
   }
   txn.Emit(p.NewEvent("task.deleted", task.name()));
   return absl::OkStatus();
@@ -333,7 +335,8 @@ absl::StatusOr<v1::Task> CreateTask(Txn& txn, const Principal& p,
   if (replayed) return task;
   ASSIGN_OR_RETURN(std::string project_id,
                    ParseId("parent", req.parent(), "projects/*"));
-  ASSIGN_OR_RETURN(v1::Project project, LoadProject(txn, project_id));
+  ASSIGN_OR_RETURN(auto shared_project, SharedProject(txn, project_id));
+  const v1::Project& project = *shared_project;
   std::string task_id = req.task_id();
   if (task_id.empty()) {
     // FreshId checked that no task has it.
@@ -383,7 +386,7 @@ absl::StatusOr<v1::Task> CreateTask(Txn& txn, const Principal& p,
   v1::Event e = p.NewEvent("task.created", task.name());
   if (!task.assignee().empty())
     (*e.mutable_data())["assignee"] = task.assignee();
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   RememberRequest(txn, p, "CreateTask", req.request_id(), req, task);
   return task;
 }
@@ -522,7 +525,7 @@ absl::StatusOr<v1::Task> UpdateTask(Txn& txn, const Principal& p,
   SaveTask(txn, &old, &task);
   v1::Event e = p.NewEvent("task.updated", task.name());
   (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return task;
 }
 
@@ -563,7 +566,7 @@ absl::StatusOr<v1::Task> Transition(
     (*e.mutable_data())["to"] = v1::Task::State_Name(task.state());
     if (!task.blocked_reason().empty())
       (*e.mutable_data())["reason"] = task.blocked_reason();
-    txn.Emit(e);
+    txn.Emit(std::move(e));
   }
   // Not on replay: a retried request changes nothing.
   if (after) RETURN_IF_ERROR(after(task));
@@ -609,7 +612,7 @@ absl::Status RecordUnblocked(Txn& txn, const Principal& p,
     v1::Event e = p.NewEvent("task.unblocked", d.name());
     (*e.mutable_data())["completed_dependency"] = done.name();
     if (!d.assignee().empty()) (*e.mutable_data())["assignee"] = d.assignee();
-    txn.Emit(e);
+    txn.Emit(std::move(e));
   }
   return absl::OkStatus();
 }
@@ -704,7 +707,7 @@ absl::StatusOr<v1::Task> CommentTask(Txn& txn, const Principal& p,
         v1::Event e = p.NewEvent("task.commented", t.name());
         (*e.mutable_data())["comment_index"] =
             absl::StrCat(t.comments_size() - 1);
-        txn.Emit(e);
+        txn.Emit(std::move(e));
         return absl::OkStatus();
       });
 }
@@ -723,7 +726,7 @@ absl::Status FireOverdue(Txn& txn, const TimerRecord& timer) {
       absl::RFC3339_sec, FromProtoTime(task->due_time()), absl::UTCTimeZone());
   if (!task->assignee().empty())
     (*e.mutable_data())["assignee"] = task->assignee();
-  txn.Emit(e);
+  txn.Emit(std::move(e));
   return absl::OkStatus();
 }
 

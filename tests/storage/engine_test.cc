@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "storage/keys.h"
+#include "storage/status_macros.h"
 #include "tests/testing/temp_dir.h"
 
 namespace mops::storage {
@@ -274,6 +275,63 @@ TEST_F(EngineTest, HotReadsSeeEveryCommittedAndOwnWrite) {
                   .ok());
   ASSERT_TRUE(engine->Execute(read).ok());
   EXPECT_EQ(seen, "absent");
+}
+
+// GetShared keeps parsed rows between commands; like GetHot it must see the
+// batch's own writes and every commit, and a kept message must not change
+// under a command that holds it.
+TEST_F(EngineTest, SharedReadsSeeEveryCommittedAndOwnWrite) {
+  auto engine = OpenEngine();
+  auto put_event = [&](const std::string& subject) {
+    return [subject](Txn& txn) {
+      mops::v1::Event e;
+      e.set_subject(subject);
+      txn.PutProto(Cf::kRecords, "e", e);
+      return absl::OkStatus();
+    };
+  };
+  std::shared_ptr<const mops::v1::Event> held;
+  std::string seen;
+  auto read = [&](Txn& txn) {
+    auto v = txn.GetShared<mops::v1::Event>(Cf::kRecords, "e");
+    if (!v.ok()) return v.status();
+    held = *v;
+    seen = held == nullptr ? "absent" : held->subject();
+    return absl::OkStatus();
+  };
+  ASSERT_TRUE(engine->Execute(read).ok());
+  EXPECT_EQ(seen, "absent");
+  ASSERT_TRUE(engine->Execute(put_event("v1")).ok());
+  ASSERT_TRUE(engine->Execute(read).ok());
+  EXPECT_EQ(seen, "v1");
+  std::shared_ptr<const mops::v1::Event> first = held;
+  ASSERT_TRUE(engine->Execute(read).ok());  // the kept message
+  EXPECT_EQ(held, first);
+
+  ASSERT_TRUE(engine->Execute(put_event("v2")).ok());
+  ASSERT_TRUE(engine->Execute(read).ok());
+  EXPECT_EQ(seen, "v2");
+  EXPECT_EQ(first->subject(), "v1");  // what an earlier reader holds
+
+  ASSERT_TRUE(engine
+                  ->Execute([&](Txn& txn) {
+                    RETURN_IF_ERROR(put_event("v3")(txn));
+                    return read(txn);
+                  })
+                  .ok());
+  EXPECT_EQ(seen, "v3");
+  EXPECT_FALSE(engine
+                   ->Execute([&](Txn& txn) {
+                     RETURN_IF_ERROR(put_event("never")(txn));
+                     return absl::AbortedError("rolled back");
+                   })
+                   .ok());
+  ASSERT_TRUE(engine->Execute(read).ok());
+  EXPECT_EQ(seen, "v3");
+
+  // A row that does not parse as the asked type is an error, not a guess.
+  ASSERT_TRUE(engine->Execute(PutCommand("e", "\xff\xff\xff")).ok());
+  EXPECT_EQ(engine->Execute(read).code(), absl::StatusCode::kDataLoss);
 }
 
 // A command's scan sees the committed rows merged with the batch's writes
