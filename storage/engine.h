@@ -277,8 +277,9 @@ class Engine : public Reader {
   // Touched only by the apply thread (and Open/Close).
   WriteSet writes_;
   std::unique_ptr<rocksdb::WriteBatch> sorted_;  // reused by Commit
-  // Committed values of rows read with GetHot, by column family and key.
-  // Commit drops every key a batch writes, so it never holds a stale value;
+  // Committed values of rows read with GetHot or GetShared, by column
+  // family and key. Commit drops every key a batch writes, so it never
+  // holds a stale value (a command may still hold a dropped parsed one);
   // it is emptied when it reaches kMaxHotRows.
   absl::flat_hash_map<std::string, HotRow> hot_;
   std::string hot_key_;  // HotKey's buffer
