@@ -183,16 +183,22 @@ absl::Status CheckExistingFormat(const std::string& path) {
 
 // ---------------------------------------------------------------- Reader
 
+absl::Status ParseStored(absl::string_view bytes,
+                         google::protobuf::MessageLite* out) {
+  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("stored ", out->GetTypeName(), " does not parse"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> Reader::GetProto(Cf cf, absl::string_view key,
                                       google::protobuf::MessageLite* out,
                                       bool hot) const {
   ASSIGN_OR_RETURN(std::optional<std::string> value,
                    hot ? GetHot(cf, key) : Get(cf, key));
   if (!value) return false;
-  if (!out->ParseFromString(*value)) {
-    return absl::DataLossError(
-        absl::StrCat("stored ", out->GetTypeName(), " does not parse"));
-  }
+  RETURN_IF_ERROR(ParseStored(*value, out));
   return true;
 }
 
@@ -626,10 +632,7 @@ Engine::ReadHotParsed(Cf cf, absl::string_view key,
   const google::protobuf::MessageLite* cached = row->parsed.get();
   if (cached == nullptr || typeid(*cached) != typeid(prototype)) {
     std::shared_ptr<google::protobuf::MessageLite> parsed(prototype.New());
-    if (!parsed->ParseFromString(row->value)) {
-      return absl::DataLossError(
-          absl::StrCat("stored ", prototype.GetTypeName(), " does not parse"));
-    }
+    RETURN_IF_ERROR(ParseStored(row->value, parsed.get()));
     row->parsed = std::move(parsed);
   }
   return row->parsed;

@@ -104,6 +104,11 @@ class Reader {
             const google::protobuf::MessageLite& prototype) const;
 };
 
+// Parses a stored row into *out; DATA_LOSS naming the type when it does not
+// parse.
+absl::Status ParseStored(absl::string_view bytes,
+                         google::protobuf::MessageLite* out);
+
 class Engine;
 
 // A command's view of the store. Valid only while the command runs.

@@ -87,28 +87,34 @@ std::optional<int64_t> KeyReader::I64() {
   return static_cast<int64_t>(*u ^ (uint64_t{1} << 63));
 }
 
-std::optional<std::string> KeyReader::Str() {
-  std::string out;
-  size_t i = 0;
-  while (i + 1 < rest_.size()) {
-    char c = rest_[i];
-    if (c != '\0') {
-      out.push_back(c);
-      ++i;
-      continue;
-    }
-    char next = rest_[i + 1];
-    if (next == '\xFF') {
-      out.push_back('\0');
-      i += 2;
-    } else if (next == '\x01') {
-      rest_.remove_prefix(i + 2);
-      return out;
-    } else {
-      return std::nullopt;
-    }
+size_t KeyReader::StrSize() const {
+  for (size_t i = 0; i + 1 < rest_.size(); ++i) {
+    if (rest_[i] != '\0') continue;
+    if (rest_[i + 1] == '\x01') return i + 2;
+    if (rest_[i + 1] != '\xFF') return absl::string_view::npos;
+    ++i;  // an escaped 0x00
   }
-  return std::nullopt;
+  return absl::string_view::npos;
+}
+
+std::optional<std::string> KeyReader::Str() {
+  const size_t size = StrSize();
+  if (size == absl::string_view::npos) return std::nullopt;
+  std::string out;
+  out.reserve(size - 2);
+  for (size_t i = 0; i + 2 < size; ++i) {
+    out.push_back(rest_[i]);
+    if (rest_[i] == '\0') ++i;  // skip the escape's 0xFF
+  }
+  rest_.remove_prefix(size);
+  return out;
+}
+
+bool KeyReader::SkipStr() {
+  const size_t size = StrSize();
+  if (size == absl::string_view::npos) return false;
+  rest_.remove_prefix(size);
+  return true;
 }
 
 std::string PrefixEnd(absl::string_view prefix) {
@@ -139,12 +145,10 @@ absl::string_view KeyHead(absl::string_view key) {
     case KeyType::kIdxTaskDependents:
     case KeyType::kIdxApprovalPending:
     case KeyType::kIdxDelegateOf: {
-      // The first string part ends at the first 0x00 0x01.
-      for (size_t i = 1; i + 1 < key.size(); ++i) {
-        if (key[i] == '\0' && key[i + 1] == '\x01') return key.substr(0, i + 2);
-        if (key[i] == '\0') ++i;  // an escaped 0x00
-      }
-      return key.substr(0, 1);
+      // The type and the first string part.
+      KeyReader reader(key.substr(1));
+      if (!reader.SkipStr()) return key.substr(0, 1);
+      return key.substr(0, key.size() - reader.rest().size());
     }
     case KeyType::kIdxTaskDue:
       return key.substr(0, std::min<size_t>(key.size(), 2));

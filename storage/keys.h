@@ -78,9 +78,17 @@ class KeyReader {
   std::optional<uint32_t> U32();
   std::optional<int64_t> I64();
   std::optional<std::string> Str();
+  // Passes over a string part without decoding it; false when malformed.
+  bool SkipStr();
   bool done() const { return rest_.empty(); }
+  // What is left to read.
+  absl::string_view rest() const { return rest_; }
 
  private:
+  // The encoded size of the string part at the front, its end mark
+  // included; npos when malformed.
+  size_t StrSize() const;
+
   absl::string_view rest_;
 };
 

@@ -73,9 +73,7 @@ absl::StatusOr<v1::Task> LoadTask(const Reader& reader,
                                   absl::string_view task) {
   ASSIGN_OR_RETURN(std::string bytes, LoadTaskBytes(reader, project, task));
   v1::Task t;
-  if (!t.ParseFromString(bytes)) {
-    return absl::DataLossError("stored mops.v1.Task does not parse");
-  }
+  RETURN_IF_ERROR(storage::ParseStored(bytes, &t));
   return t;
 }
 

@@ -266,9 +266,7 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
       *record = *std::move(stored);
       *bytes = *record;
     }
-    if (!t->ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
-      return absl::DataLossError("stored task does not parse");
-    }
+    RETURN_IF_ERROR(storage::ParseStored(*bytes, t));
     return matches(*t);
   };
 
