@@ -369,7 +369,9 @@ absl::Status Engine::OpenDb() {
         "cannot create data folder ", options_.path, ": ", ec.message()));
   }
   env_ = rocksdb::NewCompositeEnv(NewZeroFilledWalFileSystem(
-      rocksdb::FileSystem::Default(), kWalZeroChunkBytes));
+      options_.file_system ? options_.file_system
+                           : rocksdb::FileSystem::Default(),
+      kWalZeroChunkBytes));
   rocksdb::DBOptions db_options;
   db_options.env = env_.get();
   db_options.create_if_missing = true;
@@ -655,12 +657,27 @@ void Engine::RunBatch(std::vector<Pending>& batch) {
     rocksdb::Status s = Commit();
     if (s.ok()) {
       committed_revision_ = revision;
+      if (failed_commits_ > 0) {
+        LogInfo("commits work again after ", failed_commits_, " failed");
+        failed_commits_ = 0;
+      }
     } else {
-      LogError("commit of ", batch.size(),
-               " commands failed; none is acknowledged: ", s.ToString());
+      // Logged when failures start, not for each batch: a full disk fails
+      // every batch until RocksDB's own recovery finds space again.
+      if (failed_commits_++ == 0) {
+        LogError(
+            "commit failed; no write is acknowledged until commits work "
+            "again: ",
+            s.ToString());
+      }
+      const absl::Status failed =
+          s.IsNoSpace()
+              ? absl::ResourceExhaustedError(
+                    "the server's disk is full; nothing was saved")
+              : absl::UnavailableError("commit failed; nothing was saved (" +
+                                       s.ToString() + ")");
       for (absl::Status& r : results) {
-        if (r.ok())
-          r = absl::UnavailableError("commit failed: " + s.ToString());
+        if (r.ok()) r = failed;
       }
     }
   }

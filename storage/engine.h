@@ -39,6 +39,7 @@ class MessageLite;
 namespace rocksdb {
 class DB;
 class Env;
+class FileSystem;
 class ColumnFamilyHandle;
 class Status;
 class WriteBatch;
@@ -161,6 +162,9 @@ struct EngineOptions {
   // The data folder; created when missing.
   std::string path;
   Clock* clock = RealClock::Get();
+  // The file system under the data folder; null for the local one. Tests
+  // put one here that fails on purpose (a full disk).
+  std::shared_ptr<rocksdb::FileSystem> file_system;
   // Most commands per group commit.
   size_t max_batch = 1024;
   // Most due timers fired per batch, so that a backlog cannot starve requests.
@@ -291,6 +295,7 @@ class Engine : public Reader {
   std::map<std::string, TimerHandler> timer_handlers_;
   std::optional<absl::Time> next_timer_due_;
   bool batch_touched_timers_ = false;
+  uint64_t failed_commits_ = 0;  // in a row, up to the last commit
 
   std::atomic<uint64_t> committed_revision_{0};
   std::thread thread_;

@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "rocksdb/file_system.h"
 #include "storage/keys.h"
 #include "storage/status_macros.h"
 #include "tests/testing/temp_dir.h"
@@ -688,6 +689,101 @@ TEST_F(EngineTest, CheckpointIsAConsistentCopy) {
   EXPECT_EQ((*copy)->committed_revision(), 20u);
   EXPECT_EQ(Read(**copy, "k19"), "v");
   EXPECT_EQ(Read(**copy, "after-backup"), std::nullopt);
+}
+
+// A disk that fills up on demand: every append to any file fails with
+// ENOSPC while `full` is set, as on a real full disk.
+class FillableFileSystem : public rocksdb::FileSystemWrapper {
+ public:
+  FillableFileSystem() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  const char* Name() const override { return "FillableFileSystem"; }
+
+  rocksdb::IOStatus NewWritableFile(
+      const std::string& fname, const rocksdb::FileOptions& options,
+      std::unique_ptr<rocksdb::FSWritableFile>* result,
+      rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s =
+        target()->NewWritableFile(fname, options, result, dbg);
+    if (s.ok()) *result = std::make_unique<File>(std::move(*result), &full);
+    return s;
+  }
+
+  std::atomic<bool> full{false};
+
+ private:
+  class File : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    File(std::unique_ptr<rocksdb::FSWritableFile> target,
+         const std::atomic<bool>* full)
+        : FSWritableFileOwnerWrapper(std::move(target)), full_(full) {}
+    rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                             const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* dbg) override {
+      if (*full_) return rocksdb::IOStatus::NoSpace("injected: disk full");
+      return target()->Append(data, options, dbg);
+    }
+    rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                             const rocksdb::IOOptions& options,
+                             const rocksdb::DataVerificationInfo& info,
+                             rocksdb::IODebugContext* dbg) override {
+      if (*full_) return rocksdb::IOStatus::NoSpace("injected: disk full");
+      return target()->Append(data, options, info, dbg);
+    }
+
+   private:
+    const std::atomic<bool>* full_;
+  };
+};
+
+TEST_F(EngineTest, FullDiskFailsWritesLosesNothingAndRecovers) {
+  auto disk = std::make_shared<FillableFileSystem>();
+  EngineOptions options;
+  options.path = dir_.Sub("db");
+  options.clock = &clock_;
+  options.file_system = disk;
+  {
+    auto opened = Engine::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    Engine& engine = **opened;
+    engine.Start();
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_TRUE(engine.Execute(PutCommand(absl::StrCat("k", i), "v")).ok());
+    }
+
+    disk->full = true;
+    absl::Status failed = engine.Execute(PutCommand("lost", "v"));
+    EXPECT_EQ(failed.code(), absl::StatusCode::kResourceExhausted) << failed;
+    EXPECT_THAT(failed.message(), HasSubstr("disk is full")) << failed;
+    absl::Status again = engine.Execute(PutCommand("lost-too", "v"));
+    EXPECT_EQ(again.code(), absl::StatusCode::kResourceExhausted) << again;
+    // Reads go on while writes fail.
+    EXPECT_EQ(Read(engine, "k9"), "v");
+    EXPECT_EQ(Read(engine, "lost"), std::nullopt);
+    EXPECT_EQ(engine.committed_revision(), 10u);
+
+    // Space freed: RocksDB's own recovery (it checks again in the
+    // background) lets writes through again without a restart.
+    disk->full = false;
+    absl::Status after;
+    for (int i = 0; i < 300; ++i) {
+      after = engine.Execute(PutCommand("after", "v"));
+      if (after.ok()) break;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    ASSERT_TRUE(after.ok()) << after;
+    EXPECT_EQ(Read(engine, "after"), "v");
+    EXPECT_EQ(engine.committed_revision(), 11u);
+  }
+  options.file_system = nullptr;
+  auto reopened = Engine::Open(options);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->committed_revision(), 11u);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(Read(**reopened, absl::StrCat("k", i)), "v");
+  }
+  EXPECT_EQ(Read(**reopened, "after"), "v");
+  EXPECT_EQ(Read(**reopened, "lost"), std::nullopt);
+  EXPECT_EQ(Read(**reopened, "lost-too"), std::nullopt);
 }
 
 }  // namespace

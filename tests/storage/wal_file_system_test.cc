@@ -1,5 +1,8 @@
 #include "storage/wal_file_system.h"
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -81,6 +84,48 @@ TEST(WalFileSystemTest, OtherFilesPassThrough) {
   ASSERT_TRUE(file->Flush(rocksdb::IOOptions(), nullptr).ok());
   EXPECT_EQ(Contents(path), "manifest");
   ASSERT_TRUE(file->Close(rocksdb::IOOptions(), nullptr).ok());
+}
+
+// While it is in force, files of this process cannot grow past `bytes`
+// (writes fail with EFBIG, as they would with ENOSPC on a full disk).
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &saved_);
+    old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = saved_;
+    limit.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, old_handler_);
+  }
+
+ private:
+  rlimit saved_{};
+  void (*old_handler_)(int) = nullptr;
+};
+
+TEST(WalFileSystemTest, LogWithoutRoomForZerosGrowsAsAPlainFile) {
+  testing::TempDir dir;
+  auto zfs = NewZeroFilledWalFileSystem(rocksdb::FileSystem::Default(), kChunk);
+  const std::string path = dir.Sub("000009.log");
+  const std::string first = "first record";
+  const std::string second(3000, 'y');
+  {
+    FileSizeLimit limit(kChunk / 2);  // too small for one chunk of zeros
+    auto file = Create(*zfs, path);
+    ASSERT_NE(file, nullptr);
+    Append(*file, first);
+    // The zeros that fit were given back: the file holds just the record.
+    EXPECT_EQ(fs::file_size(path), first.size());
+    Append(*file, second);
+    EXPECT_EQ(fs::file_size(path), first.size() + second.size());
+    ASSERT_TRUE(file->Sync(rocksdb::IOOptions(), nullptr).ok());
+    ASSERT_TRUE(file->Close(rocksdb::IOOptions(), nullptr).ok());
+  }
+  EXPECT_EQ(Contents(path), first + second);
 }
 
 // What a kill -9 leaves: the live log with its zero tail, never closed.
