@@ -6,6 +6,7 @@
 #include <system_error>
 #include <typeinfo>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -523,16 +524,23 @@ void Engine::FireDueTimers(uint64_t* revision) {
   {
     // Read through a Txn so that timers set earlier in this batch count.
     Txn view(this, *revision + 1, now);
-    absl::Status s = view.Scan(
-        Cf::kTimers, keys::TimerPrefix(), "",
-        [&](absl::string_view key, absl::string_view value) {
-          std::optional<absl::Time> at = keys::TimerDue(key);
-          if (!at || *at > now) return false;
-          TimerRecord record;
-          record.ParseFromArray(value.data(), static_cast<int>(value.size()));
-          due.emplace_back(std::string(key), std::move(record));
-          return due.size() < options_.max_timers_per_batch;
-        });
+    absl::Status s =
+        view.Scan(Cf::kTimers, keys::TimerPrefix(), "",
+                  [&](absl::string_view key, absl::string_view value) {
+                    std::optional<absl::Time> at = keys::TimerDue(key);
+                    if (!at || *at > now) return false;
+                    TimerRecord record;
+                    absl::Status parsed = ParseStored(value, &record);
+                    if (!parsed.ok()) {
+                      // Runs as a timer of no kind, which is dropped (and
+                      // logged).
+                      LogError("dropping timer ", absl::CHexEscape(key), ": ",
+                               parsed.ToString());
+                      record.Clear();
+                    }
+                    due.emplace_back(std::string(key), std::move(record));
+                    return due.size() < options_.max_timers_per_batch;
+                  });
     if (!s.ok()) LogError("scanning timers: ", s.ToString());
   }
   batch_touched_timers_ = true;
@@ -544,8 +552,10 @@ void Engine::FireDueTimers(uint64_t* revision) {
         [&](Txn& txn) -> absl::Status {
           txn.CancelTimer(timer_key);
           if (handler == timer_handlers_.end()) {
-            LogError("dropping timer of unknown kind \"", timer.kind(),
-                     "\" for ", timer.target());
+            if (!timer.kind().empty()) {  // empty: did not parse, logged
+              LogError("dropping timer of unknown kind \"", timer.kind(),
+                       "\" for ", timer.target());
+            }
             return absl::OkStatus();
           }
           return handler->second(txn, timer);
@@ -738,10 +748,8 @@ absl::StatusOr<std::vector<mops::v1::Event>> Engine::ReadEventsUntil(
        it->Next()) {
     if (!it->key().starts_with(prefix)) break;
     mops::v1::Event e;
-    if (!e.ParseFromArray(it->value().data(),
-                          static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("stored event does not parse");
-    }
+    RETURN_IF_ERROR(ParseStored(
+        absl::string_view(it->value().data(), it->value().size()), &e));
     if (stop(events, e)) break;
     events.push_back(std::move(e));
   }

@@ -48,9 +48,7 @@ absl::StatusOr<bool> ReplayRequest(storage::Txn& txn,
         "request_id \"", request_id,
         "\" was already used for a different request; use a new request_id"));
   }
-  if (!response->ParseFromString(record.response())) {
-    return absl::DataLossError("stored response does not parse");
-  }
+  RETURN_IF_ERROR(storage::ParseStored(record.response(), response));
   return true;
 }
 

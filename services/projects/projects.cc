@@ -323,11 +323,8 @@ absl::StatusOr<v1::ListProjectsResponse> ListProjects(
       Cf::kRecords, keys::ProjectPrefix(), "",
       [&](absl::string_view key, absl::string_view value) {
         v1::Project project;
-        if (!project.ParseFromArray(value.data(),
-                                    static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError("stored project does not parse");
-          return false;
-        }
+        parse_error = storage::ParseStored(value, &project);
+        if (!parse_error.ok()) return false;
         if (!f.Matches([&](const std::string& field) {
               return ProjectField(project, field);
             })) {
@@ -444,18 +441,16 @@ absl::StatusOr<v1::DeleteProjectResponse> DeleteProject(
   int open = 0;
   std::string first_open;
   absl::Status parse_error;
-  RETURN_IF_ERROR(txn.Scan(
-      Cf::kRecords, keys::TaskPrefix(id), "",
-      [&](absl::string_view, absl::string_view value) {
-        v1::Task t;
-        if (!t.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError("stored task does not parse");
-          return false;
-        }
-        if (IsOpen(t.state()) && open++ == 0) first_open = t.name();
-        tasks.push_back(std::move(t));
-        return true;
-      }));
+  RETURN_IF_ERROR(txn.Scan(Cf::kRecords, keys::TaskPrefix(id), "",
+                           [&](absl::string_view, absl::string_view value) {
+                             v1::Task t;
+                             parse_error = storage::ParseStored(value, &t);
+                             if (!parse_error.ok()) return false;
+                             if (IsOpen(t.state()) && open++ == 0)
+                               first_open = t.name();
+                             tasks.push_back(std::move(t));
+                             return true;
+                           }));
   RETURN_IF_ERROR(parse_error);
   if (open > 0 && !req.force()) {
     return absl::FailedPreconditionError(

@@ -372,18 +372,16 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
     const std::string prefix = plan.path == Path::kProject
                                    ? keys::TaskPrefix(plan.project)
                                    : keys::AllTasksPrefix();
-    RETURN_IF_ERROR(reader.Scan(
-        Cf::kRecords, prefix, "",
-        [&](absl::string_view, absl::string_view value) {
-          ++stats->records_read;
-          v1::Task t;
-          if (!t.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-            error = absl::DataLossError("stored task does not parse");
-            return false;
-          }
-          if (matches(t)) keep(std::move(t));
-          return true;
-        }));
+    RETURN_IF_ERROR(
+        reader.Scan(Cf::kRecords, prefix, "",
+                    [&](absl::string_view, absl::string_view value) {
+                      ++stats->records_read;
+                      v1::Task t;
+                      error = storage::ParseStored(value, &t);
+                      if (!error.ok()) return false;
+                      if (matches(t)) keep(std::move(t));
+                      return true;
+                    }));
     RETURN_IF_ERROR(error);
   }
   v1::ListTasksResponse resp;

@@ -539,6 +539,30 @@ TEST_F(EngineTest, TimerFiresOnlyWhenDue) {
   EXPECT_EQ(engine->stats().timers_fired, 1u);
 }
 
+TEST_F(EngineTest, TimerRowThatDoesNotParseIsDroppedAndOthersFire) {
+  auto engine = OpenEngine();
+  std::string bad_key, good_key;
+  ASSERT_TRUE(engine
+                  ->Execute([&](Txn& txn) {
+                    TimerRecord t;
+                    t.set_kind("test.fire");
+                    t.set_target("job-after-bad");
+                    good_key = txn.SetTimer(txn.Now() + absl::Minutes(2), t);
+                    // Not a TimerRecord: a field with wire type 7.
+                    bad_key = keys::Timer(txn.Now() + absl::Minutes(1), 1, 99);
+                    txn.Put(Cf::kTimers, bad_key, "\xff\xff\xff");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  clock_.Advance(absl::Minutes(3));
+  EXPECT_TRUE(WaitForEvent(*engine, "test.fired", "job-after-bad"));
+  for (const std::string& key : {bad_key, good_key}) {
+    auto row = engine->Get(Cf::kTimers, key);
+    ASSERT_TRUE(row.ok());
+    EXPECT_FALSE(row->has_value()) << "timer row left behind";
+  }
+}
+
 TEST_F(EngineTest, TimersSurviveRestart) {
   {
     auto engine = OpenEngine();
