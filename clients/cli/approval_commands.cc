@@ -291,6 +291,7 @@ void AddApprovals(CLI::App& app, Cli& cli, std::function<void()>& action) {
   struct ListFlags {
     std::string filter, state;
     bool mine = false;
+    int limit = kDefaultListLimit;
   };
   auto lf = std::make_shared<ListFlags>();
   auto* list = approvals->add_subcommand("list", "List approvals");
@@ -300,6 +301,7 @@ void AddApprovals(CLI::App& app, Cli& cli, std::function<void()>& action) {
   list->add_option("--state", lf->state,
                    "pending, approved, rejected, changes_requested, ...");
   list->add_flag("--mine", lf->mine, "Requested by me");
+  AddLimitFlag(list, &lf->limit);
   list->callback([&, lf, stub] {
     action = [&, lf, stub] {
       Client client(cli.flags);
@@ -310,8 +312,9 @@ void AddApprovals(CLI::App& app, Cli& cli, std::function<void()>& action) {
       if (lf->mine) terms.push_back("requester = \"me\"");
       api::ListApprovalsRequest req;
       req.set_filter(JoinFilter(lf->filter, terms));
-      auto all = ListAll<api::ListApprovalsResponse>(
-          client, req,
+      auto all = ListUpTo<api::ListApprovalsResponse>(
+          client, req, lf->limit,
+          [](api::ListApprovalsResponse* r) { return r->mutable_approvals(); },
           [&](grpc::ClientContext* ctx, const auto& r, auto* resp) {
             return s->ListApprovals(ctx, r, resp);
           });

@@ -2,6 +2,7 @@
 #ifndef MOPS_CLIENTS_CLI_COMMANDS_H_
 #define MOPS_CLIENTS_CLI_COMMANDS_H_
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <string>
@@ -49,6 +50,49 @@ Resp ListAll(const Client& client, Req req, Call call) {
     all.MergeFrom(page);
     if (next.empty()) break;
     req.set_page_token(next);
+  }
+  return all;
+}
+
+// The lists that can be long (tasks, projects, approvals) show at most
+// this many rows unless --limit says otherwise.
+inline constexpr int kDefaultListLimit = 200;
+
+inline void AddLimitFlag(CLI::App* list, int* limit) {
+  list->add_option("--limit", *limit,
+                   "Show at most this many (default 200; 0: all of them)")
+      ->check(CLI::NonNegativeNumber);
+}
+
+// ListAll for the long lists: stops after `limit` items (0: no limit) and
+// says on stderr when there were more. `items(resp)` is the response's
+// repeated field.
+template <typename Resp, typename Req, typename Items, typename Call>
+Resp ListUpTo(const Client& client, Req req, int limit, Items items,
+              Call call) {
+  // Big pages: fewer round trips for the same rows.
+  req.set_page_size(limit > 0 ? std::min(limit, 1000) : 1000);
+  Resp all;
+  bool more = false;
+  while (true) {
+    Resp page;
+    auto ctx = client.NewContext();
+    client.Check(call(ctx.get(), req, &page));
+    std::string next = page.next_page_token();
+    page.clear_next_page_token();
+    all.MergeFrom(page);
+    auto* rows = items(&all);
+    if (limit > 0 && rows->size() >= limit) {
+      more = rows->size() > limit || !next.empty();
+      rows->DeleteSubrange(limit, rows->size() - limit);
+      break;
+    }
+    if (next.empty()) break;
+    req.set_page_token(next);
+  }
+  if (more) {
+    std::cerr << "(the first " << limit
+              << " shown; --limit N for more, --limit 0 for all)\n";
   }
   return all;
 }

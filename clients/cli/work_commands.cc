@@ -278,6 +278,7 @@ struct ProjectFlags {
       budget, request_id, filter, order_by;
   std::vector<std::string> kpis, labels;
   bool force = false;
+  int limit = kDefaultListLimit;
   std::map<std::string, CLI::Option*> opts;
 
   void Add(CLI::App* cmd) {
@@ -436,6 +437,7 @@ void AddProject(CLI::App& app, Cli& cli, std::function<void()>& action) {
                    "create_time (default), title or end_date [desc]");
   list->add_option("--state", f->state, "Only this state");
   list->add_option("--team", f->team, "Only this owning team");
+  AddLimitFlag(list, &f->limit);
   list->callback([&, f, stub] {
     action = [&, f, stub] {
       Client client(cli.flags);
@@ -448,8 +450,9 @@ void AddProject(CLI::App& app, Cli& cli, std::function<void()>& action) {
       api::ListProjectsRequest req;
       req.set_filter(JoinFilter(f->filter, terms));
       req.set_order_by(f->order_by);
-      auto all = ListAll<api::ListProjectsResponse>(
-          client, req,
+      auto all = ListUpTo<api::ListProjectsResponse>(
+          client, req, f->limit,
+          [](api::ListProjectsResponse* r) { return r->mutable_projects(); },
           [&](grpc::ClientContext* ctx, const auto& r, auto* resp) {
             return s->ListProjects(ctx, r, resp);
           });
@@ -565,6 +568,7 @@ void AddTask(CLI::App& app, Cli& cli, std::function<void()>& action) {
     std::string project, filter, order_by, due_within, team, assignee, state,
         label;
     bool mine = false, open = false;
+    int limit = kDefaultListLimit;
   };
   auto lf = std::make_shared<ListFlags>();
   auto* list = task->add_subcommand(
@@ -588,6 +592,7 @@ void AddTask(CLI::App& app, Cli& cli, std::function<void()>& action) {
       "--state", lf->state,
       "In this state (todo, in_progress, blocked, done, cancelled)");
   list->add_option("--label", lf->label, "With this label");
+  AddLimitFlag(list, &lf->limit);
   list->callback([&, lf, stub] {
     action = [&, lf, stub] {
       Client client(cli.flags);
@@ -612,8 +617,9 @@ void AddTask(CLI::App& app, Cli& cli, std::function<void()>& action) {
                                          : ProjectName(lf->project));
       req.set_filter(JoinFilter(lf->filter, terms));
       req.set_order_by(lf->order_by);
-      auto all = ListAll<api::ListTasksResponse>(
-          client, req,
+      auto all = ListUpTo<api::ListTasksResponse>(
+          client, req, lf->limit,
+          [](api::ListTasksResponse* r) { return r->mutable_tasks(); },
           [&](grpc::ClientContext* ctx, const auto& r, auto* resp) {
             return s->ListTasks(ctx, r, resp);
           });

@@ -864,7 +864,34 @@ absl::StatusOr<v1::ListApprovalsResponse> ListApprovals(
         "filter: pending_for must be a top-level term joined by AND, as in "
         "pending_for = \"me\"");
   }
-  std::vector<v1::Approval> candidates;
+  // One page is kept, however many approvals there are.
+  SortedPage<v1::Approval> page(order.desc, cursor, query, page_size);
+  auto offer = [&](v1::Approval a) {
+    bool match = f.Matches([&](const std::string& field) -> filter::Value {
+      if (field == "pending_for") return *pending_for;  // checked above
+      if (field == "requester") return filter::Value::String(a.requester());
+      if (field == "state") return filter::Value::Int(a.state());
+      if (field == "subject") return filter::Value::String(a.subject());
+      if (field == "team") {
+        std::vector<std::string> teams;
+        for (const auto& g : a.groups()) {
+          if (!g.team().empty()) teams.push_back(g.team());
+        }
+        return filter::Value::List(teams);
+      }
+      return filter::Value::Absent();
+    });
+    if (!match) return;
+    SortKey k;
+    k.row = keys::Approval(IdOf(a.name()));
+    if (order.field == "due_time") {
+      k.absent = !a.has_due_time();
+      k.num = k.absent ? 0 : DueMicros(a);
+    } else {
+      k.num = absl::ToUnixMicros(FromProtoTime(a.create_time()));
+    }
+    page.Add(std::move(k), std::move(a));
+  };
   if (pending_for) {
     const std::string who = pending_for->str;
     if (who != p.UserName() && !p.admin) {
@@ -891,42 +918,23 @@ absl::StatusOr<v1::ListApprovalsResponse> ListApprovals(
       }
       absl::StatusOr<std::string> place = FindPlace(reader, a, who, "", now);
       if (!place.ok() || HasDecided(a, *place)) continue;
-      candidates.push_back(std::move(a));
+      offer(std::move(a));
     }
   } else {
-    ASSIGN_OR_RETURN(candidates, ReadAll<v1::Approval>(reader, Cf::kRecords,
-                                                       keys::ApprovalPrefix()));
-  }
-  std::vector<std::pair<SortKey, v1::Approval>> rows;
-  for (v1::Approval& a : candidates) {
-    bool match = f.Matches([&](const std::string& field) -> filter::Value {
-      if (field == "pending_for") return *pending_for;  // checked above
-      if (field == "requester") return filter::Value::String(a.requester());
-      if (field == "state") return filter::Value::Int(a.state());
-      if (field == "subject") return filter::Value::String(a.subject());
-      if (field == "team") {
-        std::vector<std::string> teams;
-        for (const auto& g : a.groups()) {
-          if (!g.team().empty()) teams.push_back(g.team());
-        }
-        return filter::Value::List(teams);
-      }
-      return filter::Value::Absent();
-    });
-    if (!match) continue;
-    SortKey k;
-    k.row = keys::Approval(IdOf(a.name()));
-    if (order.field == "due_time") {
-      k.absent = !a.has_due_time();
-      k.num = k.absent ? 0 : DueMicros(a);
-    } else {
-      k.num = absl::ToUnixMicros(FromProtoTime(a.create_time()));
-    }
-    rows.emplace_back(std::move(k), std::move(a));
+    absl::Status parse_error;
+    RETURN_IF_ERROR(
+        reader.Scan(Cf::kRecords, keys::ApprovalPrefix(), "",
+                    [&](absl::string_view, absl::string_view value) {
+                      v1::Approval a;
+                      parse_error = storage::ParseStored(value, &a);
+                      if (!parse_error.ok()) return false;
+                      offer(std::move(a));
+                      return true;
+                    }));
+    RETURN_IF_ERROR(parse_error);
   }
   v1::ListApprovalsResponse resp;
-  resp.set_next_page_token(TakeSortedPage(rows, order.desc, cursor, query,
-                                          page_size, resp.mutable_approvals()));
+  resp.set_next_page_token(page.Take(resp.mutable_approvals()));
   return resp;
 }
 

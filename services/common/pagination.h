@@ -84,13 +84,35 @@ absl::StatusOr<std::vector<M>> ReadAll(const storage::Reader& reader,
                                        storage::Cf cf,
                                        absl::string_view prefix);
 
-// Sorts `rows` by key, skips those up to `cursor` and moves one page into
-// `out`. Returns next_page_token ("" at the end).
+// One page of a sorted list, collected without holding every row: rows are
+// offered in any order, and only the page_size + 1 first after the cursor
+// are kept (a bounded heap), so a list over a million tasks uses one page of
+// memory and n log(page) comparisons, not a sort of everything.
 template <typename M>
-std::string TakeSortedPage(std::vector<std::pair<SortKey, M>>& rows, bool desc,
-                           const mops::internal::v1::PageCursor& cursor,
-                           absl::string_view query, size_t page_size,
-                           google::protobuf::RepeatedPtrField<M>* out);
+class SortedPage {
+ public:
+  SortedPage(bool desc, const mops::internal::v1::PageCursor& cursor,
+             absl::string_view query, size_t page_size);
+
+  // Rows at or before the cursor, and rows after the page, are dropped.
+  void Add(SortKey key, M row);
+  // Moves the page, in order, into `out`; returns next_page_token ("" at
+  // the end).
+  std::string Take(google::protobuf::RepeatedPtrField<M>* out);
+
+ private:
+  bool Before(const SortKey& a, const SortKey& b) const {
+    return SortBefore(a, b, desc_);
+  }
+
+  const bool desc_;
+  const std::string query_;
+  const size_t page_size_;
+  SortKey after_;  // the cursor's row, then the page's last
+  bool has_cursor_;
+  // A max-heap in list order: front() is the last row kept.
+  std::vector<std::pair<SortKey, M>> heap_;
+};
 
 // ---- implementation
 
@@ -100,53 +122,70 @@ absl::StatusOr<std::vector<M>> ReadAll(const storage::Reader& reader,
                                        absl::string_view prefix) {
   std::vector<M> out;
   absl::Status error;
-  absl::Status s = reader.Scan(
-      cf, prefix, "", [&](absl::string_view, absl::string_view value) {
-        M record;
-        if (!record.ParseFromArray(value.data(),
-                                   static_cast<int>(value.size()))) {
-          error = absl::DataLossError(
-              absl::StrCat("stored ", record.GetTypeName(), " does not parse"));
-          return false;
-        }
-        out.push_back(std::move(record));
-        return true;
-      });
+  absl::Status s = reader.Scan(cf, prefix, "",
+                               [&](absl::string_view, absl::string_view value) {
+                                 M record;
+                                 error = storage::ParseStored(value, &record);
+                                 if (!error.ok()) return false;
+                                 out.push_back(std::move(record));
+                                 return true;
+                               });
   if (!s.ok()) return s;
   if (!error.ok()) return error;
   return out;
 }
 
 template <typename M>
-std::string TakeSortedPage(std::vector<std::pair<SortKey, M>>& rows, bool desc,
-                           const mops::internal::v1::PageCursor& cursor,
-                           absl::string_view query, size_t page_size,
-                           google::protobuf::RepeatedPtrField<M>* out) {
-  std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-    return SortBefore(a.first, b.first, desc);
-  });
-  SortKey after;
-  bool has_cursor = !cursor.row_key().empty();
-  after.absent = cursor.sort_absent();
-  after.num = cursor.sort_value();
-  after.text = cursor.sort_text();
-  after.row = cursor.row_key();
-  for (auto& [key, row] : rows) {
-    if (has_cursor && !SortBefore(after, key, desc)) continue;
-    if (static_cast<size_t>(out->size()) == page_size) {
-      mops::internal::v1::PageCursor next;
-      next.set_query(std::string(query));
-      next.set_sort_absent(after.absent);
-      next.set_sort_value(after.num);
-      next.set_sort_text(after.text);
-      next.set_row_key(after.row);
-      return EncodeCursor(next);
-    }
-    *out->Add() = std::move(row);
-    after = key;
-    has_cursor = true;
+SortedPage<M>::SortedPage(bool desc,
+                          const mops::internal::v1::PageCursor& cursor,
+                          absl::string_view query, size_t page_size)
+    : desc_(desc),
+      query_(query),
+      page_size_(page_size),
+      has_cursor_(!cursor.row_key().empty()) {
+  after_.absent = cursor.sort_absent();
+  after_.num = cursor.sort_value();
+  after_.text = cursor.sort_text();
+  after_.row = cursor.row_key();
+}
+
+template <typename M>
+void SortedPage<M>::Add(SortKey key, M row) {
+  if (has_cursor_ && !Before(after_, key)) return;
+  auto later = [this](const auto& a, const auto& b) {
+    return Before(a.first, b.first);
+  };
+  // One more than the page, to know whether another page follows.
+  if (heap_.size() == page_size_ + 1) {
+    if (!Before(key, heap_.front().first)) return;
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    heap_.pop_back();
   }
-  return "";
+  heap_.emplace_back(std::move(key), std::move(row));
+  std::push_heap(heap_.begin(), heap_.end(), later);
+}
+
+template <typename M>
+std::string SortedPage<M>::Take(google::protobuf::RepeatedPtrField<M>* out) {
+  std::sort_heap(heap_.begin(), heap_.end(),
+                 [this](const auto& a, const auto& b) {
+                   return Before(a.first, b.first);
+                 });
+  const bool more = heap_.size() > page_size_;
+  if (more) heap_.pop_back();
+  for (auto& [key, row] : heap_) {
+    *out->Add() = std::move(row);
+    after_ = std::move(key);
+  }
+  heap_.clear();
+  if (!more) return "";
+  mops::internal::v1::PageCursor next;
+  next.set_query(query_);
+  next.set_sort_absent(after_.absent);
+  next.set_sort_value(after_.num);
+  next.set_sort_text(after_.text);
+  next.set_row_key(after_.row);
+  return EncodeCursor(next);
 }
 
 template <typename M>
@@ -157,23 +196,21 @@ absl::StatusOr<std::string> ReadPage(
   std::string last_key;
   bool more = false;
   absl::Status parse_error;
-  absl::Status s = reader.Scan(
-      cf, prefix, page.after,
-      [&](absl::string_view key, absl::string_view value) {
-        if (out->size() == page.size) {
-          more = true;
-          return false;
-        }
-        M record;
-        if (!record.ParseFromArray(value.data(),
-                                   static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError("stored record does not parse");
-          return false;
-        }
-        last_key.assign(key.data(), key.size());
-        if (!keep || keep(record)) out->push_back(std::move(record));
-        return true;
-      });
+  absl::Status s =
+      reader.Scan(cf, prefix, page.after,
+                  [&](absl::string_view key, absl::string_view value) {
+                    if (out->size() == page.size) {
+                      more = true;
+                      return false;
+                    }
+                    M record;
+                    parse_error = storage::ParseStored(value, &record);
+                    if (!parse_error.ok()) return false;
+                    last_key.assign(key.data(), key.size());
+                    if (!keep || keep(record))
+                      out->push_back(std::move(record));
+                    return true;
+                  });
   if (!s.ok()) return s;
   if (!parse_error.ok()) return parse_error;
   return more ? EncodePageToken(last_key) : std::string();

@@ -316,8 +316,8 @@ absl::StatusOr<v1::ListProjectsResponse> ListProjects(
   const std::string query = QueryFingerprint("", req.filter(), req.order_by());
   ASSIGN_OR_RETURN(PageCursor cursor, DecodeCursor(req.page_token(), query));
 
-  // Projects are few next to tasks: a full scan, then sort.
-  std::vector<std::pair<SortKey, v1::Project>> rows;
+  // Projects are few next to tasks: a full scan keeping one page.
+  SortedPage<v1::Project> page(order.desc, cursor, query, page_size);
   absl::Status parse_error;
   RETURN_IF_ERROR(reader.Scan(
       Cf::kRecords, keys::ProjectPrefix(), "",
@@ -340,13 +340,12 @@ absl::StatusOr<v1::ListProjectsResponse> ListProjects(
           k.absent = project.end_date().empty();
           k.text = project.end_date();
         }
-        rows.emplace_back(std::move(k), std::move(project));
+        page.Add(std::move(k), std::move(project));
         return true;
       }));
   RETURN_IF_ERROR(parse_error);
   v1::ListProjectsResponse resp;
-  resp.set_next_page_token(TakeSortedPage(rows, order.desc, cursor, query,
-                                          page_size, resp.mutable_projects()));
+  resp.set_next_page_token(page.Take(resp.mutable_projects()));
   return resp;
 }
 

@@ -340,14 +340,15 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
     return out;
   }
 
-  // Otherwise: every candidate, sorted.
-  std::vector<std::pair<SortKey, v1::Task>> rows;
+  // Otherwise: every candidate, keeping the page's rows.
+  SortedPage<v1::Task> page(order.desc, cursor, query, page_size);
   absl::Status error;
   auto keep = [&](v1::Task t) {
     const std::string row = t.name();
     auto ids = ParseTaskName("name", row);
     std::string key = ids.ok() ? keys::Task(ids->first, ids->second) : row;
-    rows.emplace_back(SortKeyOf(t, order.field, key), std::move(t));
+    SortKey sort_key = SortKeyOf(t, order.field, key);
+    page.Add(std::move(sort_key), std::move(t));
   };
   if (IsIndexPath(plan.path)) {
     std::string record;
@@ -385,8 +386,7 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
     RETURN_IF_ERROR(error);
   }
   v1::ListTasksResponse resp;
-  resp.set_next_page_token(TakeSortedPage(rows, order.desc, cursor, query,
-                                          page_size, resp.mutable_tasks()));
+  resp.set_next_page_token(page.Take(resp.mutable_tasks()));
   return resp.SerializeAsString();
 }
 

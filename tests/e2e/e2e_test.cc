@@ -262,6 +262,19 @@ TEST_F(EndToEndTest, ATeamLeadsDayWithProjectsAndTasks) {
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &done).ok())
       << r.out;
   EXPECT_EQ(done.tasks_size(), 3);
+  // --limit cuts a long list and says so on stderr, not in the JSON.
+  r = Mops(
+      {"task", "list", "--project", "q4-launch", "--limit", "2", "-o", "json"},
+      lena);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::ListTasksResponse two;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &two).ok())
+      << r.out;
+  EXPECT_EQ(two.tasks_size(), 2);
+  EXPECT_THAT(r.err, HasSubstr("the first 2 shown"));
+  r = Mops({"task", "list", "--project", "q4-launch", "--limit", "3"}, lena);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, Not(HasSubstr("shown")));  // exactly 3: nothing left out
 
   // A bad filter says where; a stranger cannot touch the project.
   r = Mops({"task", "list", "--filter", "priority = P7"}, lena);

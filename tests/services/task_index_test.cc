@@ -1,5 +1,6 @@
 // Selective task Lists read an index, not the table: with 100,000 other
 // tasks stored, the rows read stay near the page (or the match count).
+#include <limits>
 #include <set>
 
 #include "absl/random/random.h"
@@ -181,6 +182,33 @@ TEST_F(TaskIndexTest, OneTeamsTasksDueThisWeekReadOnlyThatWeek) {
   for (const auto& t : resp->tasks()) EXPECT_EQ(t.team(), "teams/legal");
   EXPECT_LE(stats.records_read, 100);
   EXPECT_LE(stats.index_rows, 100);
+}
+
+TEST_F(TaskIndexTest, PagesInAnOrderNoIndexHasReturnEveryMatchOnceInOrder) {
+  // Newest due first is not the index's order: each page is picked from
+  // all of legal's 5,000 tasks.
+  v1::ListTasksRequest req;
+  req.set_parent("projects/big");
+  req.set_filter("team = \"teams/legal\"");
+  req.set_order_by("due_time desc");
+  req.set_page_size(700);
+  std::set<std::string> seen;
+  int64_t previous_due = std::numeric_limits<int64_t>::max();
+  for (int pages = 0; pages < 20; ++pages) {
+    ListStats stats;
+    auto resp = ListTasks(*engine_, Ann(), req, &stats);
+    ASSERT_TRUE(resp.ok()) << resp.status();
+    for (const v1::Task& t : resp->tasks()) {
+      EXPECT_TRUE(seen.insert(t.name()).second) << t.name() << " twice";
+      const int64_t due = absl::ToUnixMicros(FromProtoTime(t.due_time()));
+      EXPECT_LT(due, previous_due) << t.name() << " out of order";
+      previous_due = due;
+    }
+    if (resp->next_page_token().empty()) break;
+    EXPECT_EQ(resp->tasks_size(), 700);
+    req.set_page_token(resp->next_page_token());
+  }
+  EXPECT_EQ(seen.size(), 5000u);
 }
 
 TEST_F(TaskIndexTest, AnUnselectiveFilterReadsEverything) {
