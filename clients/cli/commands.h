@@ -37,20 +37,31 @@ std::string TeamName(const std::string& id);
 std::string JoinFilter(const std::string& user_filter,
                        const std::vector<std::string>& terms);
 
-// Calls a List method page after page and merges the pages.
-template <typename Resp, typename Req, typename Call>
-Resp ListAll(const Client& client, Req req, Call call) {
-  Resp all;
+// Calls a List method page after page, merging the pages into *all, until
+// the last page or until `enough(*all)`; returns whether pages were left.
+template <typename Resp, typename Req, typename Call, typename Enough>
+bool MergePages(const Client& client, Req req, Call call, Enough enough,
+                Resp* all) {
   for (int pages = 0; pages < 10000; ++pages) {
     Resp page;
     auto ctx = client.NewContext();
     client.Check(call(ctx.get(), req, &page));
     std::string next = page.next_page_token();
     page.clear_next_page_token();
-    all.MergeFrom(page);
-    if (next.empty()) break;
+    all->MergeFrom(page);
+    if (next.empty()) return false;
+    if (enough(*all)) return true;
     req.set_page_token(next);
   }
+  return true;
+}
+
+// Every page of a List method, merged.
+template <typename Resp, typename Req, typename Call>
+Resp ListAll(const Client& client, Req req, Call call) {
+  Resp all;
+  MergePages(
+      client, std::move(req), call, [](const Resp&) { return false; }, &all);
   return all;
 }
 
@@ -73,24 +84,18 @@ Resp ListUpTo(const Client& client, Req req, int limit, Items items,
   // Big pages: fewer round trips for the same rows.
   req.set_page_size(limit > 0 ? std::min(limit, 1000) : 1000);
   Resp all;
-  bool more = false;
-  while (true) {
-    Resp page;
-    auto ctx = client.NewContext();
-    client.Check(call(ctx.get(), req, &page));
-    std::string next = page.next_page_token();
-    page.clear_next_page_token();
-    all.MergeFrom(page);
-    auto* rows = items(&all);
-    if (limit > 0 && rows->size() >= limit) {
-      more = rows->size() > limit || !next.empty();
-      rows->DeleteSubrange(limit, rows->size() - limit);
-      break;
-    }
-    if (next.empty()) break;
-    req.set_page_token(next);
+  bool more = MergePages(
+      client, std::move(req), call,
+      [&](Resp& merged) {
+        return limit > 0 && items(&merged)->size() >= limit;
+      },
+      &all);
+  auto* rows = items(&all);
+  if (limit > 0 && rows->size() > limit) {
+    rows->DeleteSubrange(limit, rows->size() - limit);
+    more = true;
   }
-  if (more) {
+  if (more && limit > 0) {
     std::cerr << "(the first " << limit
               << " shown; --limit N for more, --limit 0 for all)\n";
   }
