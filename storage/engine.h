@@ -110,6 +110,22 @@ class Reader {
 absl::Status ParseStored(absl::string_view bytes,
                          google::protobuf::MessageLite* out);
 
+// Reader::Scan with each row parsed as an M: fn(key, M&&) until it returns
+// false; DATA_LOSS (ParseStored) at the first row that does not parse.
+template <typename M, typename Fn>
+absl::Status ScanParsed(const Reader& reader, Cf cf, absl::string_view prefix,
+                        absl::string_view after, const Fn& fn) {
+  absl::Status parse_error;
+  absl::Status s = reader.Scan(
+      cf, prefix, after, [&](absl::string_view key, absl::string_view value) {
+        M record;
+        parse_error = ParseStored(value, &record);
+        return parse_error.ok() && fn(key, std::move(record));
+      });
+  if (!s.ok()) return s;
+  return parse_error;
+}
+
 class Engine;
 
 // A command's view of the store. Valid only while the command runs.

@@ -71,7 +71,8 @@ inline constexpr int kDefaultListLimit = 200;
 
 inline void AddLimitFlag(CLI::App* list, int* limit) {
   list->add_option("--limit", *limit,
-                   "Show at most this many (default 200; 0: all of them)")
+                   "Show at most this many (default " +
+                       std::to_string(kDefaultListLimit) + "; 0: all of them)")
       ->check(CLI::NonNegativeNumber);
 }
 

@@ -921,17 +921,12 @@ absl::StatusOr<v1::ListApprovalsResponse> ListApprovals(
       offer(std::move(a));
     }
   } else {
-    absl::Status parse_error;
-    RETURN_IF_ERROR(
-        reader.Scan(Cf::kRecords, keys::ApprovalPrefix(), "",
-                    [&](absl::string_view, absl::string_view value) {
-                      v1::Approval a;
-                      parse_error = storage::ParseStored(value, &a);
-                      if (!parse_error.ok()) return false;
-                      offer(std::move(a));
-                      return true;
-                    }));
-    RETURN_IF_ERROR(parse_error);
+    RETURN_IF_ERROR(storage::ScanParsed<v1::Approval>(
+        reader, Cf::kRecords, keys::ApprovalPrefix(), "",
+        [&](absl::string_view, v1::Approval&& a) {
+          offer(std::move(a));
+          return true;
+        }));
   }
   v1::ListApprovalsResponse resp;
   resp.set_next_page_token(page.Take(resp.mutable_approvals()));

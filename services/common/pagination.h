@@ -121,17 +121,12 @@ absl::StatusOr<std::vector<M>> ReadAll(const storage::Reader& reader,
                                        storage::Cf cf,
                                        absl::string_view prefix) {
   std::vector<M> out;
-  absl::Status error;
-  absl::Status s = reader.Scan(cf, prefix, "",
-                               [&](absl::string_view, absl::string_view value) {
-                                 M record;
-                                 error = storage::ParseStored(value, &record);
-                                 if (!error.ok()) return false;
-                                 out.push_back(std::move(record));
-                                 return true;
-                               });
+  absl::Status s = storage::ScanParsed<M>(reader, cf, prefix, "",
+                                          [&](absl::string_view, M&& record) {
+                                            out.push_back(std::move(record));
+                                            return true;
+                                          });
   if (!s.ok()) return s;
-  if (!error.ok()) return error;
   return out;
 }
 
@@ -195,24 +190,17 @@ absl::StatusOr<std::string> ReadPage(
     const std::function<bool(const M&)>& keep) {
   std::string last_key;
   bool more = false;
-  absl::Status parse_error;
-  absl::Status s =
-      reader.Scan(cf, prefix, page.after,
-                  [&](absl::string_view key, absl::string_view value) {
-                    if (out->size() == page.size) {
-                      more = true;
-                      return false;
-                    }
-                    M record;
-                    parse_error = storage::ParseStored(value, &record);
-                    if (!parse_error.ok()) return false;
-                    last_key.assign(key.data(), key.size());
-                    if (!keep || keep(record))
-                      out->push_back(std::move(record));
-                    return true;
-                  });
+  absl::Status s = storage::ScanParsed<M>(
+      reader, cf, prefix, page.after, [&](absl::string_view key, M&& record) {
+        if (out->size() == page.size) {
+          more = true;
+          return false;
+        }
+        last_key.assign(key.data(), key.size());
+        if (!keep || keep(record)) out->push_back(std::move(record));
+        return true;
+      });
   if (!s.ok()) return s;
-  if (!parse_error.ok()) return parse_error;
   return more ? EncodePageToken(last_key) : std::string();
 }
 

@@ -318,13 +318,9 @@ absl::StatusOr<v1::ListProjectsResponse> ListProjects(
 
   // Projects are few next to tasks: a full scan keeping one page.
   SortedPage<v1::Project> page(order.desc, cursor, query, page_size);
-  absl::Status parse_error;
-  RETURN_IF_ERROR(reader.Scan(
-      Cf::kRecords, keys::ProjectPrefix(), "",
-      [&](absl::string_view key, absl::string_view value) {
-        v1::Project project;
-        parse_error = storage::ParseStored(value, &project);
-        if (!parse_error.ok()) return false;
+  RETURN_IF_ERROR(storage::ScanParsed<v1::Project>(
+      reader, Cf::kRecords, keys::ProjectPrefix(), "",
+      [&](absl::string_view key, v1::Project&& project) {
         if (!f.Matches([&](const std::string& field) {
               return ProjectField(project, field);
             })) {
@@ -343,7 +339,6 @@ absl::StatusOr<v1::ListProjectsResponse> ListProjects(
         page.Add(std::move(k), std::move(project));
         return true;
       }));
-  RETURN_IF_ERROR(parse_error);
   v1::ListProjectsResponse resp;
   resp.set_next_page_token(page.Take(resp.mutable_projects()));
   return resp;
@@ -439,18 +434,14 @@ absl::StatusOr<v1::DeleteProjectResponse> DeleteProject(
   std::vector<v1::Task> tasks;
   int open = 0;
   std::string first_open;
-  absl::Status parse_error;
-  RETURN_IF_ERROR(txn.Scan(Cf::kRecords, keys::TaskPrefix(id), "",
-                           [&](absl::string_view, absl::string_view value) {
-                             v1::Task t;
-                             parse_error = storage::ParseStored(value, &t);
-                             if (!parse_error.ok()) return false;
-                             if (IsOpen(t.state()) && open++ == 0)
-                               first_open = t.name();
-                             tasks.push_back(std::move(t));
-                             return true;
-                           }));
-  RETURN_IF_ERROR(parse_error);
+  RETURN_IF_ERROR(
+      storage::ScanParsed<v1::Task>(txn, Cf::kRecords, keys::TaskPrefix(id), "",
+                                    [&](absl::string_view, v1::Task&& t) {
+                                      if (IsOpen(t.state()) && open++ == 0)
+                                        first_open = t.name();
+                                      tasks.push_back(std::move(t));
+                                      return true;
+                                    }));
   if (open > 0 && !req.force()) {
     return absl::FailedPreconditionError(
         absl::StrCat(project.name(), " has ", open, " open task",

@@ -373,17 +373,12 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
     const std::string prefix = plan.path == Path::kProject
                                    ? keys::TaskPrefix(plan.project)
                                    : keys::AllTasksPrefix();
-    RETURN_IF_ERROR(
-        reader.Scan(Cf::kRecords, prefix, "",
-                    [&](absl::string_view, absl::string_view value) {
-                      ++stats->records_read;
-                      v1::Task t;
-                      error = storage::ParseStored(value, &t);
-                      if (!error.ok()) return false;
-                      if (matches(t)) keep(std::move(t));
-                      return true;
-                    }));
-    RETURN_IF_ERROR(error);
+    RETURN_IF_ERROR(storage::ScanParsed<v1::Task>(
+        reader, Cf::kRecords, prefix, "", [&](absl::string_view, v1::Task&& t) {
+          ++stats->records_read;
+          if (matches(t)) keep(std::move(t));
+          return true;
+        }));
   }
   v1::ListTasksResponse resp;
   resp.set_next_page_token(page.Take(resp.mutable_tasks()));
