@@ -70,24 +70,27 @@ grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* ctx,
 grpc::ServerUnaryReactor* EventService::ListEvents(
     grpc::CallbackServerContext* ctx, const v1::ListEventsRequest* req,
     v1::ListEventsResponse* resp) {
-  return RunRead(ctx, "ListEvents", *auth_, [&](const Principal& p) {
-    absl::Status s = RequireAdmin(p, "read the event feed");
-    if (!s.ok()) return s;
-    if (req->page_size() < 0) {
-      return absl::InvalidArgumentError("page_size must not be negative");
-    }
-    size_t limit =
-        req->page_size() == 0 ? 100 : std::min(req->page_size(), 1000);
-    // Read the head first: every event up to it is already readable.
-    resp->set_head_revision(engine_->committed_revision());
-    absl::StatusOr<std::vector<v1::Event>> events =
-        engine_->ReadEventPage(req->after_revision(), limit);
-    if (!events.ok()) return events.status();
-    resp->set_next_after_revision(events->empty() ? req->after_revision()
-                                                  : events->back().revision());
-    for (auto& e : *events) *resp->add_events() = std::move(e);
-    return absl::OkStatus();
-  });
+  return RunRead(
+      ctx, "ListEvents", *auth_, *engine_,
+      [&](const Principal& p, const storage::Reader&) {
+        absl::Status s = RequireAdmin(p, "read the event feed");
+        if (!s.ok()) return s;
+        if (req->page_size() < 0) {
+          return absl::InvalidArgumentError("page_size must not be negative");
+        }
+        size_t limit =
+            req->page_size() == 0 ? 100 : std::min(req->page_size(), 1000);
+        // Read the head first: every event up to it is already readable.
+        resp->set_head_revision(engine_->committed_revision());
+        absl::StatusOr<std::vector<v1::Event>> events =
+            engine_->ReadEventPage(req->after_revision(), limit);
+        if (!events.ok()) return events.status();
+        resp->set_next_after_revision(events->empty()
+                                          ? req->after_revision()
+                                          : events->back().revision());
+        for (auto& e : *events) *resp->add_events() = std::move(e);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace mops::services::admin

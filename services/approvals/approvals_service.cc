@@ -27,27 +27,31 @@ MOPS_WRITE(CreateDelegation, CreateDelegationRequest, Delegation)
 grpc::ServerUnaryReactor* ApprovalService::GetApproval(
     grpc::CallbackServerContext* ctx, const v1::GetApprovalRequest* req,
     v1::Approval* resp) {
-  return RunRead(ctx, "GetApproval", *auth_, [&](const Principal&) {
-    return Assign(approvals::GetApproval(*engine_, *req), resp);
-  });
+  return RunRead(ctx, "GetApproval", *auth_, *engine_,
+                 [&](const Principal&, const storage::Reader& reader) {
+                   return Assign(approvals::GetApproval(reader, *req), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* ApprovalService::ListApprovals(
     grpc::CallbackServerContext* ctx, const v1::ListApprovalsRequest* req,
     v1::ListApprovalsResponse* resp) {
-  return RunRead(ctx, "ListApprovals", *auth_, [&](const Principal& p) {
-    return Assign(
-        approvals::ListApprovals(*engine_, p, engine_->clock()->Now(), *req),
-        resp);
-  });
+  return RunRead(ctx, "ListApprovals", *auth_, *engine_,
+                 [&](const Principal& p, const storage::Reader& reader) {
+                   return Assign(approvals::ListApprovals(
+                                     reader, p, engine_->clock()->Now(), *req),
+                                 resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* ApprovalService::ListDelegations(
     grpc::CallbackServerContext* ctx, const v1::ListDelegationsRequest* req,
     v1::ListDelegationsResponse* resp) {
-  return RunRead(ctx, "ListDelegations", *auth_, [&](const Principal& p) {
-    return Assign(approvals::ListDelegations(*engine_, p, *req), resp);
-  });
+  return RunRead(ctx, "ListDelegations", *auth_, *engine_,
+                 [&](const Principal& p, const storage::Reader& reader) {
+                   return Assign(approvals::ListDelegations(reader, p, *req),
+                                 resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* ApprovalService::DeleteDelegation(
@@ -62,17 +66,19 @@ grpc::ServerUnaryReactor* ApprovalService::DeleteDelegation(
 grpc::ServerUnaryReactor* CalendarService::GetCalendar(
     grpc::CallbackServerContext* ctx, const v1::GetCalendarRequest* req,
     v1::Calendar* resp) {
-  return RunRead(ctx, "GetCalendar", *auth_, [&](const Principal&) {
-    return Assign(approvals::GetCalendar(*engine_, *req), resp);
-  });
+  return RunRead(ctx, "GetCalendar", *auth_, *engine_,
+                 [&](const Principal&, const storage::Reader& reader) {
+                   return Assign(approvals::GetCalendar(reader, *req), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* CalendarService::ListCalendars(
     grpc::CallbackServerContext* ctx, const v1::ListCalendarsRequest* req,
     v1::ListCalendarsResponse* resp) {
-  return RunRead(ctx, "ListCalendars", *auth_, [&](const Principal&) {
-    return Assign(approvals::ListCalendars(*engine_, *req), resp);
-  });
+  return RunRead(ctx, "ListCalendars", *auth_, *engine_,
+                 [&](const Principal&, const storage::Reader& reader) {
+                   return Assign(approvals::ListCalendars(reader, *req), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* CalendarService::CreateCalendar(

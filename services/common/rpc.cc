@@ -1,10 +1,12 @@
 #include "services/common/rpc.h"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
+#include "storage/checked_reader.h"
 #include "storage/log.h"
 
 namespace mops::services {
@@ -53,13 +55,37 @@ grpc::Status FinishStatus(absl::string_view method, const absl::Status& s) {
   return ToGrpcStatus(s);
 }
 
+std::function<absl::Status(uint64_t rows)> CallCheck(
+    const grpc::CallbackServerContext& context) {
+  return [&context](uint64_t rows) {
+    // The deadline first: gRPC also marks a call whose deadline passed as
+    // cancelled, and the deadline is the more useful answer.
+    if (std::chrono::system_clock::now() >= context.deadline()) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("the call's deadline passed; the read stopped after ",
+                       rows, " rows"));
+    }
+    if (context.IsCancelled()) {
+      return absl::CancelledError(
+          absl::StrCat("the client cancelled the call; the read stopped after ",
+                       rows, " rows"));
+    }
+    return absl::OkStatus();
+  };
+}
+
 grpc::ServerUnaryReactor* RunRead(grpc::CallbackServerContext* context,
                                   absl::string_view method,
                                   const Authenticator& auth,
+                                  const storage::Reader& engine,
                                   const ReadFn& read) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Principal> principal = auth.Authenticate(*context);
-  absl::Status s = principal.ok() ? read(*principal) : principal.status();
+  absl::Status s = principal.status();
+  if (s.ok()) {
+    storage::CheckedReader reader(engine, CallCheck(*context));
+    s = read(*principal, reader);
+  }
   reactor->Finish(FinishStatus(method, s));
   return reactor;
 }

@@ -26,14 +26,25 @@ class Authenticator {
       const grpc::CallbackServerContext& context) const = 0;
 };
 
-using ReadFn = std::function<absl::Status(const Principal&)>;
+// A read gets the engine through a storage::CheckedReader that ends it once
+// the call is over (CallCheck), so a long scan stops when its client stops
+// waiting.
+using ReadFn =
+    std::function<absl::Status(const Principal&, const storage::Reader&)>;
 using WriteFn = std::function<absl::Status(storage::Txn&, const Principal&)>;
 
-// Authenticates, runs `read` on this thread and finishes the call.
+// Authenticates, runs `read` over `engine` on this thread and finishes the
+// call.
 grpc::ServerUnaryReactor* RunRead(grpc::CallbackServerContext* context,
                                   absl::string_view method,
                                   const Authenticator& auth,
+                                  const storage::Reader& engine,
                                   const ReadFn& read);
+
+// For a CheckedReader serving `context`'s call: DEADLINE_EXCEEDED once the
+// call's deadline has passed, CANCELLED once the client has cancelled it.
+std::function<absl::Status(uint64_t rows)> CallCheck(
+    const grpc::CallbackServerContext& context);
 
 // Authenticates, then runs `write` as a command; the call finishes once the
 // command is durable (or failed). `validate` runs first on this thread, so
@@ -62,24 +73,26 @@ absl::Status ParseWireRequest(const grpc::ByteBuffer& bytes,
 // and hands serialized response bytes to gRPC without another copy.
 void SetWireResponse(std::string bytes, grpc::ByteBuffer* response);
 
-// RunRead for a method served in wire form: `read(principal, request)`
-// returns the serialized response, which is sent as it is.
+// RunRead for a method served in wire form: `read(principal, reader,
+// request)` returns the serialized response, which is sent as it is.
 template <typename Request, typename ReadWire>
 grpc::ServerUnaryReactor* RunWireRead(grpc::CallbackServerContext* context,
                                       absl::string_view method,
                                       const Authenticator& auth,
+                                      const storage::Reader& engine,
                                       const grpc::ByteBuffer* request,
                                       grpc::ByteBuffer* response,
                                       const ReadWire& read) {
-  return RunRead(context, method, auth, [&](const Principal& p) {
-    Request parsed;
-    absl::Status s = ParseWireRequest(*request, &parsed);
-    if (!s.ok()) return s;
-    absl::StatusOr<std::string> bytes = read(p, parsed);
-    if (!bytes.ok()) return bytes.status();
-    SetWireResponse(*std::move(bytes), response);
-    return absl::OkStatus();
-  });
+  return RunRead(context, method, auth, engine,
+                 [&](const Principal& p, const storage::Reader& reader) {
+                   Request parsed;
+                   absl::Status s = ParseWireRequest(*request, &parsed);
+                   if (!s.ok()) return s;
+                   absl::StatusOr<std::string> bytes = read(p, reader, parsed);
+                   if (!bytes.ok()) return bytes.status();
+                   SetWireResponse(*std::move(bytes), response);
+                   return absl::OkStatus();
+                 });
 }
 
 // Logs a failed call (internal errors loudly) and maps its status.

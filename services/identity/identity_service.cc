@@ -85,25 +85,28 @@ void IdentityService::RegisterTimers(storage::Engine* engine) {
 grpc::ServerUnaryReactor* IdentityService::WhoAmI(
     grpc::CallbackServerContext* ctx, const v1::WhoAmIRequest*,
     v1::WhoAmIResponse* resp) {
-  return RunRead(ctx, "WhoAmI", *auth_, [&](const Principal& p) {
-    return Assign(identity::WhoAmI(*engine_, p), resp);
-  });
+  return RunRead(ctx, "WhoAmI", *auth_, *engine_,
+                 [&](const Principal& p, const storage::Reader& reader) {
+                   return Assign(identity::WhoAmI(reader, p), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* IdentityService::GetTeam(
     grpc::CallbackServerContext* ctx, const v1::GetTeamRequest* req,
     v1::Team* resp) {
-  return RunRead(ctx, "GetTeam", *auth_, [&](const Principal&) {
-    return Assign(identity::GetTeam(*engine_, *req), resp);
-  });
+  return RunRead(ctx, "GetTeam", *auth_, *engine_,
+                 [&](const Principal&, const storage::Reader& reader) {
+                   return Assign(identity::GetTeam(reader, *req), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* IdentityService::ListTeams(
     grpc::CallbackServerContext* ctx, const v1::ListTeamsRequest* req,
     v1::ListTeamsResponse* resp) {
-  return RunRead(ctx, "ListTeams", *auth_, [&](const Principal&) {
-    return Assign(identity::ListTeams(*engine_, *req), resp);
-  });
+  return RunRead(ctx, "ListTeams", *auth_, *engine_,
+                 [&](const Principal&, const storage::Reader& reader) {
+                   return Assign(identity::ListTeams(reader, *req), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* IdentityService::CreateTeam(
@@ -156,9 +159,10 @@ grpc::ServerUnaryReactor* IdentityService::SetMemberRole(
 grpc::ServerUnaryReactor* IdentityService::ListTeamMembers(
     grpc::CallbackServerContext* ctx, const v1::ListTeamMembersRequest* req,
     v1::ListTeamMembersResponse* resp) {
-  return RunRead(ctx, "ListTeamMembers", *auth_, [&](const Principal&) {
-    return Assign(identity::ListTeamMembers(*engine_, *req), resp);
-  });
+  return RunRead(ctx, "ListTeamMembers", *auth_, *engine_,
+                 [&](const Principal&, const storage::Reader& reader) {
+                   return Assign(identity::ListTeamMembers(reader, *req), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* IdentityService::CreateUser(
@@ -175,17 +179,19 @@ grpc::ServerUnaryReactor* IdentityService::CreateUser(
 grpc::ServerUnaryReactor* IdentityService::GetUser(
     grpc::CallbackServerContext* ctx, const v1::GetUserRequest* req,
     v1::User* resp) {
-  return RunRead(ctx, "GetUser", *auth_, [&](const Principal& p) {
-    return Assign(identity::GetUser(*engine_, p, *req), resp);
-  });
+  return RunRead(ctx, "GetUser", *auth_, *engine_,
+                 [&](const Principal& p, const storage::Reader& reader) {
+                   return Assign(identity::GetUser(reader, p, *req), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* IdentityService::ListUsers(
     grpc::CallbackServerContext* ctx, const v1::ListUsersRequest* req,
     v1::ListUsersResponse* resp) {
-  return RunRead(ctx, "ListUsers", *auth_, [&](const Principal&) {
-    return Assign(identity::ListUsers(*engine_, *req), resp);
-  });
+  return RunRead(ctx, "ListUsers", *auth_, *engine_,
+                 [&](const Principal&, const storage::Reader& reader) {
+                   return Assign(identity::ListUsers(reader, *req), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* IdentityService::UpdateUser(
@@ -218,10 +224,12 @@ grpc::ServerUnaryReactor* IdentityService::CreateToken(
 grpc::ServerUnaryReactor* IdentityService::ListTokens(
     grpc::CallbackServerContext* ctx, const v1::ListTokensRequest* req,
     v1::ListTokensResponse* resp) {
-  return RunRead(ctx, "ListTokens", *auth_, [&](const Principal& p) {
-    return Assign(
-        identity::ListTokens(*engine_, p, engine_->clock()->Now(), *req), resp);
-  });
+  return RunRead(ctx, "ListTokens", *auth_, *engine_,
+                 [&](const Principal& p, const storage::Reader& reader) {
+                   return Assign(identity::ListTokens(
+                                     reader, p, engine_->clock()->Now(), *req),
+                                 resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* IdentityService::RevokeToken(
@@ -245,9 +253,11 @@ grpc::ServerUnaryReactor* IdentityService::CreateActAsGrant(
 grpc::ServerUnaryReactor* IdentityService::ListActAsGrants(
     grpc::CallbackServerContext* ctx, const v1::ListActAsGrantsRequest* req,
     v1::ListActAsGrantsResponse* resp) {
-  return RunRead(ctx, "ListActAsGrants", *auth_, [&](const Principal& p) {
-    return Assign(identity::ListActAsGrants(*engine_, p, *req), resp);
-  });
+  return RunRead(ctx, "ListActAsGrants", *auth_, *engine_,
+                 [&](const Principal& p, const storage::Reader& reader) {
+                   return Assign(identity::ListActAsGrants(reader, p, *req),
+                                 resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* IdentityService::DeleteActAsGrant(

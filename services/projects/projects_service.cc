@@ -17,17 +17,19 @@ grpc::ServerUnaryReactor* ProjectService::CreateProject(
 grpc::ServerUnaryReactor* ProjectService::GetProject(
     grpc::CallbackServerContext* ctx, const v1::GetProjectRequest* req,
     v1::Project* resp) {
-  return RunRead(ctx, "GetProject", *auth_, [&](const Principal&) {
-    return Assign(projects::GetProject(*engine_, *req), resp);
-  });
+  return RunRead(ctx, "GetProject", *auth_, *engine_,
+                 [&](const Principal&, const storage::Reader& reader) {
+                   return Assign(projects::GetProject(reader, *req), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* ProjectService::ListProjects(
     grpc::CallbackServerContext* ctx, const v1::ListProjectsRequest* req,
     v1::ListProjectsResponse* resp) {
-  return RunRead(ctx, "ListProjects", *auth_, [&](const Principal&) {
-    return Assign(projects::ListProjects(*engine_, *req), resp);
-  });
+  return RunRead(ctx, "ListProjects", *auth_, *engine_,
+                 [&](const Principal&, const storage::Reader& reader) {
+                   return Assign(projects::ListProjects(reader, *req), resp);
+                 });
 }
 
 grpc::ServerUnaryReactor* ProjectService::UpdateProject(
@@ -78,9 +80,10 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* ctx,
                                                const grpc::ByteBuffer* req,
                                                grpc::ByteBuffer* resp) {
   return RunWireRead<v1::GetTaskRequest>(
-      ctx, "GetTask", *auth_, req, resp,
-      [&](const Principal&, const v1::GetTaskRequest& request) {
-        return projects::GetTaskWire(*engine_, request);
+      ctx, "GetTask", *auth_, *engine_, req, resp,
+      [&](const Principal&, const storage::Reader& reader,
+          const v1::GetTaskRequest& request) {
+        return projects::GetTaskWire(reader, request);
       });
 }
 
@@ -88,9 +91,10 @@ grpc::ServerUnaryReactor* TaskService::ListTasks(
     grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
     grpc::ByteBuffer* resp) {
   return RunWireRead<v1::ListTasksRequest>(
-      ctx, "ListTasks", *auth_, req, resp,
-      [&](const Principal& p, const v1::ListTasksRequest& request) {
-        return projects::ListTasksWire(*engine_, p, request);
+      ctx, "ListTasks", *auth_, *engine_, req, resp,
+      [&](const Principal& p, const storage::Reader& reader,
+          const v1::ListTasksRequest& request) {
+        return projects::ListTasksWire(reader, p, request);
       });
 }
 

@@ -9,6 +9,7 @@
 #include "services/common/time_util.h"
 #include "services/identity/identity.h"
 #include "services/projects/projects.h"
+#include "storage/checked_reader.h"
 #include "storage/engine.h"
 #include "storage/status_macros.h"
 #include "tests/testing/temp_dir.h"
@@ -221,6 +222,31 @@ TEST_F(TaskIndexTest, AnUnselectiveFilterReadsEverything) {
   ASSERT_TRUE(resp.ok()) << resp.status();
   EXPECT_EQ(resp->tasks_size(), 0);
   EXPECT_GE(stats.records_read, 100000);
+}
+
+TEST_F(TaskIndexTest, AListThatWouldReadEveryTaskStopsWhenItsCallIsOver) {
+  // What the server does once a client's deadline passes mid-list: the
+  // reader's check fails and the list ends with its error instead of
+  // reading the other 100,000 tasks.
+  v1::ListTasksRequest unfiltered;
+  unfiltered.set_parent("projects/-");
+  unfiltered.set_filter("labels:nothing-has-this");
+  v1::ListTasksRequest sorted;
+  sorted.set_parent("projects/big");
+  sorted.set_order_by("priority");
+  for (const v1::ListTasksRequest& req : {unfiltered, sorted}) {
+    int checks = 0;
+    storage::CheckedReader reader(*engine_, [&](uint64_t rows) {
+      if (++checks <= 4) return absl::OkStatus();
+      return absl::DeadlineExceededError(absl::StrCat("over at ", rows));
+    });
+    ListStats stats;
+    auto resp = ListTasks(reader, Ann(), req, &stats);
+    EXPECT_EQ(resp.status().code(), absl::StatusCode::kDeadlineExceeded)
+        << req.ShortDebugString() << ": " << resp.status();
+    EXPECT_LE(stats.records_read, 4 * 256) << req.ShortDebugString();
+    EXPECT_EQ(checks, 5) << req.ShortDebugString();
+  }
 }
 
 }  // namespace
