@@ -696,6 +696,9 @@ void Engine::RunBatch(std::vector<Pending>& batch) {
   {
     absl::MutexLock lock(&stats_mu_);
     if (revision != start_revision) ++stats_.batches;
+    if (failed_commits_ > 0 && revision != start_revision) {
+      ++stats_.failed_commits;
+    }
     stats_.commands += batch.size();
     stats_.largest_batch =
         std::max<uint64_t>(stats_.largest_batch, batch.size());
@@ -818,8 +821,20 @@ absl::StatusOr<uint64_t> Engine::Checkpoint(const std::string& dir) {
 }
 
 EngineStats Engine::stats() const {
-  absl::MutexLock lock(&stats_mu_);
-  return stats_;
+  EngineStats out;
+  {
+    absl::MutexLock lock(&stats_mu_);
+    out = stats_;
+  }
+  // Estimates RocksDB keeps current; reading them takes no lock of ours.
+  if (db_ == nullptr) return out;  // closed
+  db_->GetAggregatedIntProperty("rocksdb.live-sst-files-size",
+                                &out.live_data_bytes);
+  db_->GetAggregatedIntProperty("rocksdb.cur-size-all-mem-tables",
+                                &out.memtable_bytes);
+  db_->GetAggregatedIntProperty("rocksdb.estimate-pending-compaction-bytes",
+                                &out.pending_compaction_bytes);
+  return out;
 }
 
 }  // namespace mops::storage

@@ -194,6 +194,11 @@ struct EngineStats {
   uint64_t commands = 0;  // commands run (including failed ones)
   uint64_t largest_batch = 0;
   uint64_t timers_fired = 0;
+  uint64_t failed_commits = 0;  // batches whose write failed; none was saved
+  // RocksDB's figures, summed over the column families.
+  uint64_t live_data_bytes = 0;           // table files in use
+  uint64_t memtable_bytes = 0;            // rows not yet flushed to files
+  uint64_t pending_compaction_bytes = 0;  // estimated backlog
 };
 
 class Engine : public Reader {

@@ -1,6 +1,7 @@
 // mops: the command-line client of mopsd (`mops <noun> <verb>`).
 #include <cstdio>
 #include <functional>
+#include <iomanip>
 #include <iostream>
 #include <set>
 
@@ -708,6 +709,41 @@ void AddAdmin(CLI::App& app, Cli& cli, std::function<void()>& action) {
                   << " at revision " << resp.revision() << " ("
                   << resp.size_bytes() << " bytes)\n";
       }
+    };
+  });
+
+  auto* stats = admin->add_subcommand(
+      "stats",
+      "How the server is doing: commands and group commits since it "
+      "started, failed commits, storage size and compaction backlog");
+  stats->callback([&] {
+    action = [&] {
+      Client client(cli.flags);
+      v1::ServerStats resp;
+      auto ctx = client.NewContext();
+      client.Check(v1::AdminService::NewStub(client.channel())
+                       ->GetServerStats(ctx.get(), {}, &resp));
+      if (cli.format() == Format::kJson) {
+        std::cout << ToJson(resp);
+        return;
+      }
+      const double per_group =
+          resp.group_commits() == 0
+              ? 0
+              : static_cast<double>(resp.commands()) / resp.group_commits();
+      std::cout << "revision                  " << resp.revision() << "\n"
+                << "commands                  " << resp.commands() << "\n"
+                << "group commits             " << resp.group_commits() << " ("
+                << std::fixed << std::setprecision(1) << per_group
+                << " commands each, at most " << resp.largest_group() << ")\n"
+                << "failed commits            " << resp.failed_commits() << "\n"
+                << "timers fired              " << resp.timers_fired() << "\n"
+                << "data in files             " << resp.live_data_bytes()
+                << " bytes\n"
+                << "data in memory            " << resp.memtable_bytes()
+                << " bytes\n"
+                << "compaction backlog        "
+                << resp.pending_compaction_bytes() << " bytes\n";
     };
   });
 }

@@ -67,6 +67,28 @@ grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* ctx,
   return reactor;
 }
 
+grpc::ServerUnaryReactor* AdminService::GetServerStats(
+    grpc::CallbackServerContext* ctx, const v1::GetServerStatsRequest*,
+    v1::ServerStats* resp) {
+  return RunRead(
+      ctx, "GetServerStats", *auth_, *engine_,
+      [&](const Principal& p, const storage::Reader&) {
+        absl::Status s = RequireAdmin(p, "read the server's stats");
+        if (!s.ok()) return s;
+        resp->set_revision(engine_->committed_revision());
+        const storage::EngineStats stats = engine_->stats();
+        resp->set_commands(stats.commands);
+        resp->set_group_commits(stats.batches);
+        resp->set_largest_group(stats.largest_batch);
+        resp->set_timers_fired(stats.timers_fired);
+        resp->set_failed_commits(stats.failed_commits);
+        resp->set_live_data_bytes(stats.live_data_bytes);
+        resp->set_memtable_bytes(stats.memtable_bytes);
+        resp->set_pending_compaction_bytes(stats.pending_compaction_bytes);
+        return absl::OkStatus();
+      });
+}
+
 grpc::ServerUnaryReactor* EventService::ListEvents(
     grpc::CallbackServerContext* ctx, const v1::ListEventsRequest* req,
     v1::ListEventsResponse* resp) {

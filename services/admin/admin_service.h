@@ -25,6 +25,9 @@ class AdminService final : public v1::AdminService::CallbackService {
   grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* ctx,
                                    const v1::BackupRequest* req,
                                    v1::BackupResponse* resp) override;
+  grpc::ServerUnaryReactor* GetServerStats(grpc::CallbackServerContext* ctx,
+                                           const v1::GetServerStatsRequest* req,
+                                           v1::ServerStats* resp) override;
 
  private:
   storage::Engine* engine_;

@@ -413,6 +413,10 @@ TEST_F(EndToEndTest, BackupThroughTheCliStartsAsANewServer) {
     r = Mops({"admin", "backup", "--to", backup}, admin);
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_THAT(r.err, HasSubstr("already exists"));
+    r = Mops({"admin", "stats"}, admin);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("failed commits            0\n"));
+    EXPECT_THAT(r.out, HasSubstr("group commits "));
     server.process().Signal(SIGINT);
     EXPECT_EQ(server.process().Wait(), 0);
   }

@@ -84,6 +84,38 @@ TEST_F(IdentityServiceTest, EveryOtherMethodNeedsAToken) {
             grpc::UNAUTHENTICATED);
 }
 
+TEST_F(IdentityServiceTest, ServerStatsCountTheWritesAndAreForAdminsOnly) {
+  using AStub = v1::AdminService::Stub;
+  v1::ServerStats before;
+  ASSERT_TRUE(Call(admin_.get(), &AStub::GetServerStats, admin_token_,
+                   v1::GetServerStatsRequest(), &before)
+                  .ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(CreateTeam(admin_token_, absl::StrCat("stats", i)).ok());
+  }
+  v1::ServerStats after;
+  ASSERT_TRUE(Call(admin_.get(), &AStub::GetServerStats, admin_token_,
+                   v1::GetServerStatsRequest(), &after)
+                  .ok());
+  EXPECT_EQ(after.revision(), before.revision() + 3);
+  EXPECT_GE(after.commands(), before.commands() + 3);
+  EXPECT_GE(after.group_commits(), before.group_commits() + 1);
+  EXPECT_GE(after.largest_group(), 1u);
+  EXPECT_EQ(after.failed_commits(), 0u);
+  EXPECT_GT(after.memtable_bytes(), 0u);
+
+  v1::ServerStats denied;
+  grpc::Status s =
+      Call(admin_.get(), &AStub::GetServerStats, CreateUserWithToken("pat"),
+           v1::GetServerStatsRequest(), &denied);
+  EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("only admins may read the server"));
+  EXPECT_EQ(Call(admin_.get(), &AStub::GetServerStats, "",
+                 v1::GetServerStatsRequest(), &denied)
+                .error_code(),
+            grpc::UNAUTHENTICATED);
+}
+
 TEST_F(IdentityServiceTest, MalformedUnknownAndWrongTokensAreUnauthenticated) {
   v1::WhoAmIResponse who;
   EXPECT_EQ(WhoAmI("not-a-token", &who).error_code(), grpc::UNAUTHENTICATED);

@@ -165,6 +165,8 @@ TEST_F(EngineTest, QueuedCommandsCommitAsOneBatchAndFailuresRollBack) {
   EngineStats stats = engine->stats();
   EXPECT_EQ(stats.batches, 1u);
   EXPECT_EQ(stats.largest_batch, 4u);
+  EXPECT_EQ(stats.failed_commits, 0u);
+  EXPECT_GT(stats.memtable_bytes, 0u);  // the rows are not flushed yet
   // Three commands wrote: three revisions, the failed one took none.
   EXPECT_EQ(engine->committed_revision(), 3u);
   auto events = engine->ReadEvents(0, 100);
@@ -784,6 +786,7 @@ TEST_F(EngineTest, FullDiskFailsWritesLosesNothingAndRecovers) {
     EXPECT_EQ(Read(engine, "k9"), "v");
     EXPECT_EQ(Read(engine, "lost"), std::nullopt);
     EXPECT_EQ(engine.committed_revision(), 10u);
+    EXPECT_EQ(engine.stats().failed_commits, 2u);
 
     // Space freed: RocksDB's own recovery (it checks again in the
     // background) lets writes through again without a restart.
