@@ -17,6 +17,7 @@
 #include <iterator>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -34,6 +35,7 @@
 #include "absl/time/time.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "mops/v1/admin.grpc.pb.h"
 #include "mops/v1/approvals.grpc.pb.h"
 #include "mops/v1/identity.grpc.pb.h"
 #include "mops/v1/projects.grpc.pb.h"
@@ -233,8 +235,26 @@ struct Result {
   // what each call costs, steadier than QPS on a shared machine.
   double server_cpu_us = -1;
   double client_cpu_us = -1;
+  // Commands per group commit (synced write) in the server over the
+  // measured window, from its stats; -1 when nothing was written.
+  double per_commit = -1;
   std::string note;
 };
+
+// The server's stats (AdminService.GetServerStats); nullopt when they
+// cannot be read, which only drops the group-commit column.
+std::optional<v1::ServerStats> StatsNow(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::string& admin_token) {
+  v1::ServerStats stats;
+  Ctx ctx(admin_token);
+  if (!v1::AdminService::NewStub(channel)
+           ->GetServerStats(ctx.get(), {}, &stats)
+           .ok()) {
+    return std::nullopt;
+  }
+  return stats;
+}
 
 // CPU seconds this process has used (user + system).
 double SelfCpuSeconds() {
@@ -253,13 +273,18 @@ using MakeOp =
 // Runs the load for warmup + duration; only calls that start after the
 // warm-up count (caches filled, connections up, threads scheduled).
 Result RunScenario(const std::string& name, const std::string& server,
-                   int server_pid, int concurrency, absl::Duration warmup,
+                   const std::string& admin_token, int server_pid,
+                   int concurrency, absl::Duration warmup,
                    absl::Duration duration, const MakeOp& make) {
   std::vector<std::vector<int64_t>> latencies(concurrency);
   std::vector<int64_t> errors(concurrency, 0);
   std::vector<Op> ops;
   for (int c = 0; c < concurrency; ++c)
     ops.push_back(make(c, NewChannel(server, c)));
+  // Its own connection, so the two stats calls do not queue behind a
+  // client's.
+  const std::shared_ptr<grpc::Channel> stats_channel =
+      NewChannel(server, concurrency);
   std::atomic<bool> go{false};
   std::atomic<int> stopped_early{0};
   std::vector<std::thread> threads;
@@ -291,8 +316,12 @@ Result RunScenario(const std::string& name, const std::string& server,
   std::this_thread::sleep_until(measure_from);
   const double server_cpu0 = server_pid > 0 ? CpuSeconds(server_pid) : -1;
   const double client_cpu0 = SelfCpuSeconds();
+  const std::optional<v1::ServerStats> stats0 =
+      StatsNow(stats_channel, admin_token);
   for (auto& t : threads) t.join();
   const Clock::time_point finished = Clock::now();
+  const std::optional<v1::ServerStats> stats1 =
+      StatsNow(stats_channel, admin_token);
   const double server_cpu =
       server_pid > 0 ? CpuSeconds(server_pid) - server_cpu0 : -1;
   const double client_cpu = SelfCpuSeconds() - client_cpu0;
@@ -322,6 +351,11 @@ Result RunScenario(const std::string& name, const std::string& server,
   if (r.ops > 0) {
     if (server_cpu0 >= 0) r.server_cpu_us = server_cpu * 1e6 / r.ops;
     r.client_cpu_us = client_cpu * 1e6 / r.ops;
+  }
+  if (stats0 && stats1 && stats1->group_commits() > stats0->group_commits()) {
+    r.per_commit =
+        static_cast<double>(stats1->commands() - stats0->commands()) /
+        static_cast<double>(stats1->group_commits() - stats0->group_commits());
   }
   if (stopped_early > 0) r.note = "work pool used up before the end";
   return r;
@@ -780,8 +814,8 @@ int Main(int argc, char** argv) {
       if (name != "health" && wants("health")) {
         std::cerr << "running health (the floor for " << name << ") with "
                   << level << " client(s)...\n";
-        floor = RunScenario("health", w.server, o.server_pid, level, warmup,
-                            duration, Scenario("health", w))
+        floor = RunScenario("health", w.server, w.admin, o.server_pid, level,
+                            warmup, duration, Scenario("health", w))
                     .qps;
       }
       std::cerr << "running " << name << " with " << level << " client(s)...\n";
@@ -789,7 +823,7 @@ int Main(int argc, char** argv) {
       // warm-up would use up; it is measured from its first call.
       const absl::Duration scenario_warmup =
           name == "decide-approval" ? absl::ZeroDuration() : warmup;
-      Result r = RunScenario(name, w.server, o.server_pid, level,
+      Result r = RunScenario(name, w.server, w.admin, o.server_pid, level,
                              scenario_warmup, duration, Scenario(name, w));
       if (name == "health") floor = r.qps;
       r.floor_qps = floor;
@@ -836,10 +870,11 @@ int Main(int argc, char** argv) {
           "\"errors\": %d, \"qps\": %.1f, \"p50_ms\": %.3f, \"p95_ms\": %.3f, "
           "\"p99_ms\": %.3f, \"health_qps\": %.1f, \"ratio_to_health\": %.3f, "
           "\"server_cpu_us_per_call\": %.1f, \"client_cpu_us_per_call\": "
-          "%.1f, \"note\": \"%s\"}%s\n",
+          "%.1f, \"commands_per_group_commit\": %.2f, \"note\": \"%s\"}%s\n",
           r.scenario, r.concurrency, r.seconds, r.ops, r.errors, r.qps,
           r.p50_ms, r.p95_ms, r.p99_ms, r.floor_qps, r.ratio, r.server_cpu_us,
-          r.client_cpu_us, r.note, i + 1 < results.size() ? "," : "");
+          r.client_cpu_us, r.per_commit, r.note,
+          i + 1 < results.size() ? "," : "");
     }
     std::cout << absl::StrFormat(
         "  ],\n  \"server_rss_bytes\": %d,\n  \"data_bytes\": %d,\n  "
@@ -852,23 +887,29 @@ int Main(int argc, char** argv) {
     return 0;
   }
   std::cout << absl::StrFormat(
-      "%-16s %5s %10s %9s %9s %9s %7s %9s %8s %9s %9s  %s\n", "SCENARIO",
+      "%-16s %5s %10s %9s %9s %9s %7s %9s %8s %9s %9s %9s  %s\n", "SCENARIO",
       "CONC", "QPS", "P50 ms", "P95 ms", "P99 ms", "ERRORS", "HEALTH",
-      "/HEALTH", "SRV us", "CLI us", "");
+      "/HEALTH", "SRV us", "CLI us", "PER SYNC", "");
   auto cpu = [](double us) {
     return us < 0 ? std::string("n/a") : absl::StrFormat("%.1f", us);
   };
   for (const Result& r : results) {
     std::cout << absl::StrFormat(
-        "%-16s %5d %10.0f %9.3f %9.3f %9.3f %7d %9.0f %7.0f%% %9s %9s  %s\n",
+        "%-16s %5d %10.0f %9.3f %9.3f %9.3f %7d %9.0f %7.0f%% %9s %9s %9s  "
+        "%s\n",
         r.scenario, r.concurrency, r.qps, r.p50_ms, r.p95_ms, r.p99_ms,
         r.errors, r.floor_qps, r.ratio * 100, cpu(r.server_cpu_us),
-        cpu(r.client_cpu_us), r.note);
+        cpu(r.client_cpu_us),
+        r.per_commit < 0 ? std::string("-")
+                         : absl::StrFormat("%.1f", r.per_commit),
+        r.note);
   }
   std::cout << "\nHEALTH: health's QPS at the same concurrency just before "
                "the run (the floor /HEALTH compares with).\n"
                "SRV us / CLI us: CPU time (user + system) per call of the "
-               "server and of this load generator.\n";
+               "server and of this load generator.\n"
+               "PER SYNC: commands per group commit (one synced write) in "
+               "the server during the run.\n";
   std::cout << "\nserver RSS after the load: " << Human(rss) << "\n"
             << "data folder: " << Human(size) << "\n";
   if (w.preloaded_tasks > 0) {

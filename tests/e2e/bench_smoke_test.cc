@@ -40,6 +40,15 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
     // can read 0; -1 would mean it was not measured.
     EXPECT_GE(f.at("server_cpu_us_per_call").number_value(), 0) << scenario;
     EXPECT_GT(f.at("client_cpu_us_per_call").number_value(), 0) << scenario;
+    // Writes report how many commands shared a synced write (at least
+    // one); reads write nothing (-1).
+    const double per_commit = f.at("commands_per_group_commit").number_value();
+    if (scenario == "create-task" || scenario == "update-task" ||
+        scenario == "decide-approval") {
+      EXPECT_GE(per_commit, 1.0) << scenario;
+    } else if (scenario == "health" || scenario == "get-task") {
+      EXPECT_EQ(per_commit, -1.0) << scenario;
+    }
   }
   for (const char* s : {"health", "get-task", "create-task", "update-task",
                         "decide-approval", "inbox", "list-tasks"}) {
