@@ -66,9 +66,13 @@ std::function<absl::Status(uint64_t rows)> CallCheck(
                        rows, " rows"));
     }
     if (context.IsCancelled()) {
-      return absl::CancelledError(
-          absl::StrCat("the client cancelled the call; the read stopped after ",
-                       rows, " rows"));
+      // Also what a client's own deadline looks like here: the client
+      // cancels when it passes, before the server's copy of it (later by
+      // the transit time) does.
+      return absl::CancelledError(absl::StrCat(
+          "the call was cancelled (the client gave up, or its deadline "
+          "passed); the read stopped after ",
+          rows, " rows"));
     }
     return absl::OkStatus();
   };
