@@ -2,14 +2,24 @@
 // here; see BENCHMARKS.md).
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "mops/v1/projects.grpc.pb.h"
 #include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace mops {
 namespace {
+
+google::protobuf::Struct ParseReport(const std::string& out) {
+  google::protobuf::Struct report;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(out, &report).ok())
+      << out;
+  return report;
+}
 
 TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
   testing::TempDir dir;
@@ -19,9 +29,7 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
        "--inbox-approvals", "100", "--approval-pool", "200", "--json"},
       {{"TMPDIR", dir.path()}}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  google::protobuf::Struct report;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &report).ok())
-      << r.out;
+  const google::protobuf::Struct report = ParseReport(r.out);
   const auto& fields = report.fields();
   ASSERT_TRUE(fields.count("results"));
   std::set<std::pair<std::string, int>> seen;
@@ -60,6 +68,95 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
   EXPECT_EQ(fields.at("preloaded_tasks").number_value(), 2000);
   EXPECT_GT(fields.at("restart_after_stop_seconds").number_value(), 0);
   EXPECT_GT(fields.at("restart_after_kill_seconds").number_value(), 0);
+}
+
+// Counts the tasks of projects/bench matching `filter`, page by page.
+int CountBenchTasks(v1::TaskService::Stub* tasks, const std::string& token,
+                    const std::string& filter) {
+  int count = 0;
+  std::string page_token;
+  do {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    v1::ListTasksRequest req;
+    req.set_parent("projects/bench");
+    req.set_filter(filter);
+    req.set_page_size(1000);
+    req.set_page_token(page_token);
+    v1::ListTasksResponse resp;
+    grpc::Status s = tasks->ListTasks(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    if (!s.ok()) return -1;
+    count += resp.tasks_size();
+    page_token = resp.next_page_token();
+  } while (!page_token.empty());
+  return count;
+}
+
+TEST(BenchSmokeTest, PreloadOnlyWritesTheTasksOnceAndRunsNoScenario) {
+  testing::TempDir dir;
+  const std::string data = dir.Sub("data");
+  testing::Mopsd server(MOPSD_PATH, data);
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  auto preload = [&](int tasks) {
+    return testing::Run(
+        {MOPS_BENCH_PATH, "--server", server.address(), "--token-file",
+         data + "/admin.token", "--preload-only", "--tasks",
+         absl::StrCat(tasks), "--assignees", "30", "--json"},
+        {}, dir.path());
+  };
+  std::string token = testing::ReadFileOrEmpty(data + "/admin.token");
+  ASSERT_FALSE(token.empty());
+  while (token.back() == '\n') token.pop_back();
+  auto tasks = v1::TaskService::NewStub(grpc::CreateChannel(
+      server.address(), grpc::InsecureChannelCredentials()));
+
+  testing::RunResult r = preload(3000);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  google::protobuf::Struct report = ParseReport(r.out);
+  auto field = [&](const char* name) {
+    return report.fields().at(name).number_value();
+  };
+  EXPECT_EQ(report.fields().at("results").list_value().values_size(), 0);
+  EXPECT_EQ(field("preloaded_tasks"), 3000);
+  EXPECT_EQ(field("preload_existing_tasks"), 0);
+  EXPECT_GT(field("preload_seconds"), 0);
+  EXPECT_EQ(CountBenchTasks(tasks.get(), token, ""), 3000);
+  // Spread round-robin over the 30 assignees.
+  EXPECT_EQ(CountBenchTasks(tasks.get(), token, "assignee = \"users/a7\""),
+            100);
+
+  // Again with more: only the missing tasks are written.
+  r = preload(4000);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  report = ParseReport(r.out);
+  EXPECT_EQ(field("preloaded_tasks"), 4000);
+  EXPECT_EQ(field("preload_existing_tasks"), 3000);
+  EXPECT_EQ(CountBenchTasks(tasks.get(), token, ""), 4000);
+}
+
+TEST(BenchSmokeTest, PreloadOnlyWithSpawnTimesTheRestart) {
+  testing::TempDir dir;
+  testing::RunResult r =
+      testing::Run({MOPS_BENCH_PATH, "--spawn", "--preload-only", "--tasks",
+                    "2000", "--assignees", "20"},
+                   {{"TMPDIR", dir.path()}}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("SCENARIO"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("preload: 2000 tasks in "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("restart: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("server RSS after the load: "), std::string::npos)
+      << r.out;
+}
+
+TEST(BenchSmokeTest, PreloadOnlyRefusesScenarios) {
+  testing::TempDir dir;
+  testing::RunResult r = testing::Run(
+      {MOPS_BENCH_PATH, "--spawn", "--preload-only", "--scenarios", "health"},
+      {{"TMPDIR", dir.path()}}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--preload-only runs no scenario"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace
