@@ -97,9 +97,13 @@ rocksdb::ColumnFamilyOptions CfOptions() {
   return options;
 }
 
+// Every family, in handle order (column_families.h).
 std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors() {
   std::vector<rocksdb::ColumnFamilyDescriptor> out;
   for (absl::string_view name : kCfNames) {
+    out.emplace_back(std::string(name), CfOptions());
+  }
+  for (absl::string_view name : kIndexKindCfNames) {
     out.emplace_back(std::string(name), CfOptions());
   }
   return out;
@@ -136,45 +140,55 @@ absl::Status CheckExistingFormat(const std::string& path) {
           name, "\" is missing)"));
     }
   }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  auto descriptors = Descriptors();
-  // RocksDB requires every existing family to be opened.
-  for (const std::string& name : cfs) {
-    if (std::find(kCfNames.begin(), kCfNames.end(), name) == kCfNames.end()) {
-      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
-  }
-  s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors,
-                                   &handles, &raw);
-  RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", path, " read-only")));
-  std::unique_ptr<rocksdb::DB> db(raw);
+  // Read-only opens replay the whole WAL, but insert only the rows of the
+  // families they open: opening all of them here doubled the time of a
+  // start after a crash (the WAL replayed into every memtable twice).
   std::string version;
-  s = db->Get(rocksdb::ReadOptions(), handles[CfIndex(Cf::kMeta)],
-              keys::MetaFormatVersion(), &version);
+  rocksdb::Status read;  // of the version
   bool empty = true;
-  if (s.IsNotFound()) {
-    // A folder whose first start died before writing its version is empty.
-    for (Cf cf : {Cf::kRecords, Cf::kEvents}) {
-      std::unique_ptr<rocksdb::Iterator> it(
-          db->NewIterator(rocksdb::ReadOptions(), handles[CfIndex(cf)]));
-      it->SeekToFirst();
-      if (it->Valid()) empty = false;
+  for (bool check_empty : {false, true}) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    descriptors.emplace_back(std::string(kCfNames[CfIndex(Cf::kMeta)]),
+                             CfOptions());
+    if (check_empty) {
+      for (Cf cf : {Cf::kRecords, Cf::kEvents}) {
+        descriptors.emplace_back(std::string(kCfNames[CfIndex(cf)]),
+                                 CfOptions());
+      }
     }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors,
+                                     &handles, &raw);
+    RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", path, " read-only")));
+    std::unique_ptr<rocksdb::DB> db(raw);
+    if (!check_empty) {
+      read = db->Get(rocksdb::ReadOptions(), handles[0],
+                     keys::MetaFormatVersion(), &version);
+    } else {
+      // A folder whose first start died before writing its version is
+      // empty.
+      for (size_t i = 1; i < handles.size(); ++i) {
+        std::unique_ptr<rocksdb::Iterator> it(
+            db->NewIterator(rocksdb::ReadOptions(), handles[i]));
+        it->SeekToFirst();
+        if (it->Valid()) empty = false;
+      }
+    }
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    if (!read.IsNotFound()) break;
   }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  db.reset();
-  if (s.IsNotFound()) {
+  if (read.IsNotFound()) {
     if (empty) return absl::OkStatus();
     return absl::FailedPreconditionError(absl::StrCat(
         "data folder ", path, " has no data format version; not opening it"));
   }
-  RETURN_IF_ERROR(FromRocks(s, "read format version"));
+  RETURN_IF_ERROR(FromRocks(read, "read format version"));
   uint32_t v = 0;
-  if (!absl::SimpleAtoi(version, &v) || v != kFormatVersion) {
+  if (!absl::SimpleAtoi(version, &v) || (v != 1 && v != kFormatVersion)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "data folder ", path, " has data format version \"", version,
-        "\"; this mopsd reads only version ", kFormatVersion,
+        "\"; this mopsd reads only versions 1 and ", kFormatVersion,
         ". Use a mopsd that matches the data; nothing was changed"));
   }
   return absl::OkStatus();
@@ -255,8 +269,8 @@ absl::Status Txn::ScanRange(Cf cf, absl::string_view start,
                             absl::string_view end, const ScanFn& fn) const {
   const WriteSet& writes = engine_->writes_;
   const WriteSet::Rows& rows = writes.rows(cf);
-  std::unique_ptr<rocksdb::Iterator> it(
-      engine_->db_->NewIterator(rocksdb::ReadOptions(), engine_->handle(cf)));
+  std::unique_ptr<rocksdb::Iterator> it(engine_->db_->NewIterator(
+      rocksdb::ReadOptions(), engine_->handle(cf, start)));
   it->Seek(ToSlice(start));
   auto next = rows.lower_bound(start);
   uint64_t version = writes.version();
@@ -387,7 +401,9 @@ absl::Status Engine::OpenDb() {
   std::string value;
   s = db_->Get(rocksdb::ReadOptions(), handle(Cf::kMeta),
                keys::MetaFormatVersion(), &value);
-  if (s.IsNotFound()) {
+  if (s.ok() && value == "1") {
+    RETURN_IF_ERROR(MoveIndexRowsToKindFamilies());
+  } else if (s.IsNotFound()) {
     rocksdb::WriteBatch init;
     init.Put(handle(Cf::kMeta), keys::MetaFormatVersion(),
              absl::StrCat(kFormatVersion));
@@ -407,6 +423,58 @@ absl::Status Engine::OpenDb() {
   }
   committed_revision_ = revision;
   RefreshNextTimer();
+  return absl::OkStatus();
+}
+
+// Each batch moves its rows at once (put into the kind's family, deleted
+// from "index"), so a start that dies midway leaves every row in one place
+// and the next start goes on from there; the new version is written last.
+absl::Status Engine::MoveIndexRowsToKindFamilies() {
+  constexpr uint32_t kRowsPerBatch = 10000;
+  const absl::Time started = absl::Now();
+  uint64_t moved = 0;
+  rocksdb::WriteBatch batch;
+  auto write = [&] {
+    if (batch.Count() == 0) return absl::OkStatus();
+    RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
+                              "move index rows"));
+    moved += batch.Count() / 2;
+    batch.Clear();
+    return absl::OkStatus();
+  };
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), handle(Cf::kIndex)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const absl::string_view key(it->key().data(), it->key().size());
+      if (StoredCfIndex(Cf::kIndex, key) == CfIndex(Cf::kIndex)) continue;
+      RETURN_IF_ERROR(
+          FromRocks(batch.Put(handle(Cf::kIndex, key), it->key(), it->value()),
+                    "move index rows"));
+      RETURN_IF_ERROR(FromRocks(batch.Delete(handle(Cf::kIndex), it->key()),
+                                "move index rows"));
+      if (batch.Count() >= 2 * kRowsPerBatch) RETURN_IF_ERROR(write());
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read index rows"));
+  }
+  RETURN_IF_ERROR(write());
+  rocksdb::WriteOptions synced;
+  synced.sync = true;  // and with it every batch before
+  RETURN_IF_ERROR(
+      FromRocks(db_->Put(synced, handle(Cf::kMeta), keys::MetaFormatVersion(),
+                         absl::StrCat(kFormatVersion)),
+                "write format version"));
+  // The moved rows' tombstones would stay in "index" for good: nothing
+  // writes there any more, so no compaction would come to drop them.
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForce;
+  rocksdb::Status c =
+      db_->CompactRange(compact, handle(Cf::kIndex), nullptr, nullptr);
+  if (!c.ok()) LogWarning("compacting the old index family: ", c.ToString());
+  LogInfo("data format 1 -> ", kFormatVersion, ": moved ", moved,
+          " index rows into one column family per index kind in ",
+          absl::FormatDuration(absl::Now() - started));
   return absl::OkStatus();
 }
 
@@ -592,14 +660,14 @@ rocksdb::Status Engine::Commit() {
   wo.sync = true;
   if (!sorted_) sorted_ = std::make_unique<rocksdb::WriteBatch>();
   sorted_->Clear();
-  for (size_t i = 0; i < handles_.size(); ++i) {
+  for (size_t i = 0; i < kCfNames.size(); ++i) {
     const Cf cf = static_cast<Cf>(i);
     for (const auto& [key, row] : writes_.rows(cf)) {
       if (!hot_.empty()) hot_.erase(HotKey(cf, key));
+      rocksdb::ColumnFamilyHandle* h = handle(cf, key);
       rocksdb::Status s =
-          row.deleted
-              ? sorted_->Delete(handles_[i], ToSlice(key))
-              : sorted_->Put(handles_[i], ToSlice(key), ToSlice(row.value));
+          row.deleted ? sorted_->Delete(h, ToSlice(key))
+                      : sorted_->Put(h, ToSlice(key), ToSlice(row.value));
       if (!s.ok()) return s;
     }
   }
@@ -619,7 +687,7 @@ absl::StatusOr<Engine::HotRow*> Engine::FindHot(Cf cf, absl::string_view key) {
   if (found != hot_.end()) return &found->second;
   std::string value;
   rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), handle(cf), ToSlice(key), &value);
+      db_->Get(rocksdb::ReadOptions(), handle(cf, key), ToSlice(key), &value);
   if (s.IsNotFound()) return nullptr;
   RETURN_IF_ERROR(FromRocks(s, "get"));
   if (hot_.size() >= kMaxHotRows) hot_.clear();
@@ -722,7 +790,7 @@ absl::StatusOr<std::optional<std::string>> Engine::Get(
     Cf cf, absl::string_view key) const {
   std::string value;
   rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), handle(cf), ToSlice(key), &value);
+      db_->Get(rocksdb::ReadOptions(), handle(cf, key), ToSlice(key), &value);
   if (s.IsNotFound()) return std::nullopt;
   RETURN_IF_ERROR(FromRocks(s, "get"));
   return value;
@@ -734,7 +802,8 @@ absl::Status Engine::ScanRange(Cf cf, absl::string_view start,
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handle(cf)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(ro, handle(cf, start)));
   return IterateRange(it.get(), start, end, fn);
 }
 

@@ -47,9 +47,10 @@ class WriteBatch;
 
 namespace mops::storage {
 
-// The data format this build reads and writes. Opening a folder of any other
-// version fails and changes nothing.
-inline constexpr uint32_t kFormatVersion = 1;
+// The data format this build writes. Format 1 (one index family) is moved
+// to it when opened; opening a folder of any other version fails and changes
+// nothing.
+inline constexpr uint32_t kFormatVersion = 2;
 
 using ScanFn =
     std::function<bool(absl::string_view key, absl::string_view value)>;
@@ -299,6 +300,12 @@ class Engine : public Reader {
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const {
     return handles_[CfIndex(cf)];
   }
+  // The family that stores `key` of `cf` (index kinds have their own).
+  rocksdb::ColumnFamilyHandle* handle(Cf cf, absl::string_view key) const {
+    return handles_[StoredCfIndex(cf, key)];
+  }
+  // Format 1 to 2: index rows into their kinds' families.
+  absl::Status MoveIndexRowsToKindFamilies();
 
   const EngineOptions options_;
   std::unique_ptr<rocksdb::Env> env_;  // outlives db_ (deleted in Close)

@@ -629,20 +629,84 @@ TEST_F(EngineTest, FailingTimerIsRolledBackAndRetriedLater) {
   EXPECT_TRUE(WaitForEvent(*engine, "test.fired", "flaky"));
 }
 
+std::vector<std::string> FamilyNames(bool with_index_kinds) {
+  std::vector<std::string> out;
+  for (absl::string_view name : kCfNames) out.emplace_back(name);
+  if (with_index_kinds) {
+    for (absl::string_view name : kIndexKindCfNames) out.emplace_back(name);
+  }
+  return out;
+}
+
+// A RocksDB handle on a data folder with every family it has, by name; or
+// with `create`, exactly those (made if missing).
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path,
+                 std::vector<std::string> create = {}) {
+    std::vector<std::string> names = create;
+    if (create.empty()) {
+      EXPECT_TRUE(
+          rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names)
+              .ok());
+    }
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const auto& name : names) {
+      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    rocksdb::DBOptions options;
+    options.create_if_missing = !create.empty();
+    options.create_missing_column_families = !create.empty();
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::Status s = rocksdb::DB::Open(options, path, cfs, &handles, &db_);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    for (size_t i = 0; i < handles.size(); ++i) cfs_[names[i]] = handles[i];
+  }
+  ~RawDb() {
+    for (auto& [name, h] : cfs_) db_->DestroyColumnFamilyHandle(h);
+    delete db_;
+  }
+  bool Has(const std::string& family) const { return cfs_.count(family) > 0; }
+  void Put(const std::string& family, const std::string& key,
+           const std::string& value) {
+    ASSERT_TRUE(Has(family)) << family;
+    ASSERT_TRUE(
+        db_->Put(rocksdb::WriteOptions(), cfs_.at(family), key, value).ok());
+  }
+  void Delete(const std::string& family, const std::string& key) {
+    ASSERT_TRUE(Has(family)) << family;
+    ASSERT_TRUE(
+        db_->Delete(rocksdb::WriteOptions(), cfs_.at(family), key).ok());
+  }
+  std::optional<std::string> Get(const std::string& family,
+                                 const std::string& key) {
+    std::string value;
+    if (!Has(family)) return std::nullopt;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), cfs_.at(family), key, &value);
+    if (!s.ok()) return std::nullopt;
+    return value;
+  }
+  // Every key of a family.
+  std::vector<std::string> Keys(const std::string& family) {
+    std::vector<std::string> out;
+    if (!Has(family)) return out;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.at(family)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      out.push_back(it->key().ToString());
+    }
+    return out;
+  }
+
+ private:
+  rocksdb::DB* db_ = nullptr;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> cfs_;
+};
+
 // Rewrites the stored format version with a raw RocksDB handle.
 void SetStoredFormatVersion(const std::string& path, const std::string& v) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (auto name : kCfNames)
-    cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(
-      rocksdb::DB::Open(rocksdb::DBOptions(), path, cfs, &handles, &db).ok());
-  ASSERT_TRUE(
-      db->Put(rocksdb::WriteOptions(), handles[0], keys::MetaFormatVersion(), v)
-          .ok());
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
+  RawDb(path).Put("default", keys::MetaFormatVersion(), v);
 }
 
 std::map<std::string, std::pair<uintmax_t, std::filesystem::file_time_type>>
@@ -655,28 +719,145 @@ Snapshot(const std::string& path) {
   return out;
 }
 
+// Opening `path` fails with FAILED_PRECONDITION and changes no file;
+// returns the message.
+std::string RefusedOpen(const std::string& path, Clock* clock) {
+  auto before = Snapshot(path);
+  EngineOptions options;
+  options.path = path;
+  options.clock = clock;
+  auto engine = Engine::Open(options);
+  EXPECT_FALSE(engine.ok());
+  if (engine.ok()) return "";
+  EXPECT_EQ(engine.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Snapshot(path), before);
+  return std::string(engine.status().message());
+}
+
 TEST_F(EngineTest, UnknownFormatVersionFailsAndTouchesNothing) {
   {
     auto engine = OpenEngine();
     ASSERT_TRUE(engine->Execute(PutCommand("k", "v")).ok());
   }
   SetStoredFormatVersion(dir_.Sub("db"), "99");
-  auto before = Snapshot(dir_.Sub("db"));
-
-  EngineOptions options;
-  options.path = dir_.Sub("db");
-  options.clock = &clock_;
-  auto engine = Engine::Open(options);
-  ASSERT_FALSE(engine.ok());
-  EXPECT_EQ(engine.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(engine.status().message(), HasSubstr("format version \"99\""));
-  EXPECT_THAT(engine.status().message(), HasSubstr("only version 1"));
-  EXPECT_EQ(Snapshot(dir_.Sub("db")), before);
+  const std::string message = RefusedOpen(dir_.Sub("db"), &clock_);
+  EXPECT_THAT(message, HasSubstr("format version \"99\""));
+  EXPECT_THAT(message, HasSubstr("only versions 1 and 2"));
 
   // Put the version back: the data is intact.
-  SetStoredFormatVersion(dir_.Sub("db"), "1");
+  SetStoredFormatVersion(dir_.Sub("db"), "2");
   auto reopened = OpenEngine();
   EXPECT_EQ(Read(*reopened, "k"), "v");
+}
+
+// Each index kind is stored in a family of its own, and reads find it there.
+TEST_F(EngineTest, IndexRowsAreStoredByKind) {
+  const std::string assignee = keys::IdxTaskAssigneeRow("u1", 0, 5, "p", "t1");
+  const std::string due = keys::IdxTaskDueRow(0, 5, "p", "t1");
+  const std::string other = "\x90other-kind";
+  {
+    auto engine = OpenEngine();
+    ASSERT_TRUE(engine
+                    ->Execute([&](Txn& txn) {
+                      txn.Put(Cf::kIndex, assignee, "covered");
+                      txn.Put(Cf::kIndex, due, "");
+                      txn.Put(Cf::kIndex, other, "x");
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    std::vector<std::string> seen;
+    ASSERT_TRUE(engine
+                    ->Scan(Cf::kIndex, keys::IdxTaskAssignee("u1", 0), "",
+                           [&](absl::string_view key, absl::string_view v) {
+                             seen.push_back(absl::StrCat(key, "=", v));
+                             return true;
+                           })
+                    .ok());
+    EXPECT_THAT(seen, ::testing::ElementsAre(assignee + "=covered"));
+    auto got = engine->Get(Cf::kIndex, due);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(*got, "");
+  }
+  RawDb raw(dir_.Sub("db"));
+  EXPECT_EQ(raw.Keys("index.task_assignee"),
+            std::vector<std::string>{assignee});
+  EXPECT_EQ(raw.Keys("index.task_due"), std::vector<std::string>{due});
+  EXPECT_EQ(raw.Keys("index"), std::vector<std::string>{other});
+  EXPECT_EQ(raw.Get("default", keys::MetaFormatVersion()), "2");
+}
+
+// A folder of data format 1 kept every index row in "index"; opening it
+// moves them, including after a start that died halfway through the move.
+TEST_F(EngineTest, AFormat1FolderHasItsIndexRowsMovedWhenOpened) {
+  std::vector<std::string> assignee_rows, due_rows;
+  {
+    RawDb raw(dir_.Sub("db"), FamilyNames(/*with_index_kinds=*/false));
+    raw.Put("default", keys::MetaFormatVersion(), "1");
+    raw.Put("default", keys::MetaLastRevision(), "7");
+    raw.Put("records", "r", "record");
+    for (int i = 0; i < 25000; ++i) {
+      const std::string task = absl::StrCat("t", 100000 + i);
+      assignee_rows.push_back(keys::IdxTaskAssigneeRow("u1", 0, i, "p", task));
+      due_rows.push_back(keys::IdxTaskDueRow(0, i, "p", task));
+      raw.Put("index", assignee_rows.back(), task);
+      raw.Put("index", due_rows.back(), "");
+    }
+    raw.Put("index", keys::IdxUserTeam("u1", "marketing"), "");
+  }
+  {
+    // As if an earlier start had died halfway: the assignee rows are in
+    // their new family (and gone from "index"), the rest are not.
+    RawDb raw(dir_.Sub("db"), FamilyNames(/*with_index_kinds=*/true));
+    for (const std::string& key : assignee_rows) {
+      raw.Put("index.task_assignee", key, *raw.Get("index", key));
+      raw.Delete("index", key);
+    }
+  }
+
+  {
+    auto engine = OpenEngine();
+    ASSERT_NE(engine, nullptr);
+    EXPECT_EQ(engine->committed_revision(), 7u);
+    EXPECT_EQ(Read(*engine, "r"), "record");
+    std::vector<std::string> seen;
+    ASSERT_TRUE(engine
+                    ->Scan(Cf::kIndex, keys::IdxTaskAssignee("u1", 0), "",
+                           [&](absl::string_view key, absl::string_view) {
+                             seen.emplace_back(key);
+                             return true;
+                           })
+                    .ok());
+    EXPECT_EQ(seen, assignee_rows);
+    auto team = engine->Get(Cf::kIndex, keys::IdxUserTeam("u1", "marketing"));
+    ASSERT_TRUE(team.ok());
+    EXPECT_EQ(*team, "");
+  }
+  RawDb raw(dir_.Sub("db"));
+  EXPECT_EQ(raw.Get("default", keys::MetaFormatVersion()), "2");
+  EXPECT_TRUE(raw.Keys("index").empty());
+  EXPECT_EQ(raw.Keys("index.task_assignee"), assignee_rows);
+  EXPECT_EQ(raw.Keys("index.task_due"), due_rows);
+  EXPECT_EQ(raw.Keys("index.user_teams").size(), 1u);
+}
+
+// A first start that died before writing the version left an empty
+// database: it opens. One that holds data without a version does not.
+TEST_F(EngineTest, AFolderWithoutAVersionOpensOnlyWhenEmpty) {
+  { RawDb raw(dir_.Sub("db"), FamilyNames(/*with_index_kinds=*/false)); }
+  {
+    auto engine = OpenEngine();
+    ASSERT_NE(engine, nullptr);
+    ASSERT_TRUE(engine->Execute(PutCommand("k", "v")).ok());
+  }
+  EXPECT_EQ(RawDb(dir_.Sub("db")).Get("default", keys::MetaFormatVersion()),
+            "2");
+
+  {
+    RawDb raw(dir_.Sub("other"), FamilyNames(/*with_index_kinds=*/false));
+    raw.Put("records", "r", "record");
+  }
+  EXPECT_THAT(RefusedOpen(dir_.Sub("other"), &clock_),
+              HasSubstr("has no data format version"));
 }
 
 TEST_F(EngineTest, RefusesAFolderThatHoldsSomethingElse) {
