@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -671,8 +673,8 @@ int Main(int argc, char** argv) {
   app.add_option("--token", o.token, "An admin's bearer token");
   app.add_option("--token-file", o.token_file, "File holding an admin's token");
   app.add_flag("--spawn", o.spawn,
-               "Start a fresh mopsd on a temporary folder (and measure "
-               "its RSS, size and restart)");
+               "Start a fresh mopsd on a temporary folder in $TMPDIR or /tmp "
+               "(and measure its RSS, size and restart)");
   app.add_option("--mopsd", o.mopsd, "The mopsd binary for --spawn")
       ->default_val(o.mopsd);
   app.add_option("--server-pid", o.server_pid,
@@ -708,7 +710,9 @@ int Main(int argc, char** argv) {
   app.add_flag("--json", o.json, "Print JSON instead of a table");
   app.add_flag("--skip-preload", o.skip_preload,
                "With --server: the tasks of an earlier run are there already");
-  app.add_flag("--keep", o.keep, "With --spawn: keep the temporary folder");
+  app.add_flag("--keep", o.keep,
+               "With --spawn: keep the temporary folder (its path goes to "
+               "stderr)");
   app.add_flag("--preload-only", o.preload_only,
                "Preload the tasks, report how long it took (and with --spawn "
                "the RSS, size and restart times), run no scenario")
@@ -770,9 +774,12 @@ int Main(int argc, char** argv) {
   Server server;
   std::string port_file, log;
   if (o.spawn) {
-    char tmpl[] = "/tmp/mops-bench-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) {
-      std::cerr << "mops-bench: mkdtemp failed\n";
+    const char* tmp = std::getenv("TMPDIR");
+    std::string tmpl = absl::StrCat(
+        tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/mops-bench-XXXXXX");
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      std::cerr << "mops-bench: cannot make a folder " << tmpl << ": "
+                << std::strerror(errno) << "\n";
       return 1;
     }
     server.tmp_dir = tmpl;
@@ -893,6 +900,8 @@ int Main(int argc, char** argv) {
     if (!o.keep) {
       std::error_code ec;
       std::filesystem::remove_all(server.tmp_dir, ec);
+    } else {
+      std::cerr << "kept " << server.data_dir << "\n";
     }
   }
 

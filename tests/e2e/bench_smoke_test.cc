@@ -1,5 +1,6 @@
 // The benchmark runs and reports every scenario (how fast is not tested
 // here; see BENCHMARKS.md).
+#include <filesystem>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -139,9 +140,18 @@ TEST(BenchSmokeTest, PreloadOnlyWithSpawnTimesTheRestart) {
   testing::TempDir dir;
   testing::RunResult r =
       testing::Run({MOPS_BENCH_PATH, "--spawn", "--preload-only", "--tasks",
-                    "2000", "--assignees", "20"},
+                    "2000", "--assignees", "20", "--keep"},
                    {{"TMPDIR", dir.path()}}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The server's folder was made in $TMPDIR and kept.
+  int kept = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    if (e.path().filename().string().rfind("mops-bench-", 0) == 0 &&
+        std::filesystem::exists(e.path() / "data" / "CURRENT")) {
+      ++kept;
+    }
+  }
+  EXPECT_EQ(kept, 1);
   EXPECT_EQ(r.out.find("SCENARIO"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("preload: 2000 tasks in "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("restart: "), std::string::npos) << r.out;
