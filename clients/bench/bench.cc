@@ -717,7 +717,15 @@ int Main(int argc, char** argv) {
                "Preload the tasks, report how long it took (and with --spawn "
                "the RSS, size and restart times), run no scenario")
       ->excludes("--skip-preload");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    // Usage errors exit 2, as this tool's own checks and the mops CLI do.
+    std::cerr << "mops-bench: " << e.what()
+              << "\nRun 'mops-bench --help' for usage.\n";
+    return 2;
+  }
   // As in mopsd: debug abseil's deadlock detector would charge every lock
   // gRPC takes in the 64 client threads to the load generator.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);

@@ -159,13 +159,21 @@ TEST(BenchSmokeTest, PreloadOnlyWithSpawnTimesTheRestart) {
       << r.out;
 }
 
-TEST(BenchSmokeTest, PreloadOnlyRefusesScenarios) {
+TEST(BenchSmokeTest, PreloadOnlyRefusesScenariosAndSkipPreload) {
   testing::TempDir dir;
   testing::RunResult r = testing::Run(
       {MOPS_BENCH_PATH, "--spawn", "--preload-only", "--scenarios", "health"},
       {{"TMPDIR", dir.path()}}, dir.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--preload-only runs no scenario"), std::string::npos)
+      << r.err;
+
+  r = testing::Run(
+      {MOPS_BENCH_PATH, "--spawn", "--preload-only", "--skip-preload"},
+      {{"TMPDIR", dir.path()}}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--skip-preload excludes --preload-only"),
+            std::string::npos)
       << r.err;
 }
 
