@@ -61,6 +61,10 @@ constexpr uint64_t kMaxWalBytes = 2 * kMemtableBytes;
 // in several hundred pays the inode write and the zeros.
 constexpr uint64_t kWalZeroChunkBytes = 1 << 20;
 
+// The data format before kFormatVersion: every index kind in the one
+// "index" family. Still opened, and moved on at the first start.
+constexpr uint32_t kSharedIndexFormat = 1;
+
 // Memtable insert hints per key head (keys::KeyHead): a batch writes a run
 // of task rows, then a run of assignee rows, then of team rows ..., each
 // right after where the previous batch left it. With one remembered insert
@@ -143,52 +147,57 @@ absl::Status CheckExistingFormat(const std::string& path) {
   // Read-only opens replay the whole WAL, but insert only the rows of the
   // families they open: opening all of them here doubled the time of a
   // start after a crash (the WAL replayed into every memtable twice).
-  std::string version;
-  rocksdb::Status read;  // of the version
-  bool empty = true;
-  for (bool check_empty : {false, true}) {
+  auto read_only =
+      [&](std::initializer_list<Cf> families,
+          const std::function<void(
+              rocksdb::DB&, const std::vector<rocksdb::ColumnFamilyHandle*>&)>&
+              fn) -> absl::Status {
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    descriptors.emplace_back(std::string(kCfNames[CfIndex(Cf::kMeta)]),
-                             CfOptions());
-    if (check_empty) {
-      for (Cf cf : {Cf::kRecords, Cf::kEvents}) {
-        descriptors.emplace_back(std::string(kCfNames[CfIndex(cf)]),
-                                 CfOptions());
-      }
+    for (Cf cf : families) {
+      descriptors.emplace_back(std::string(kCfNames[CfIndex(cf)]), CfOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
-    s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors,
-                                     &handles, &raw);
-    RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", path, " read-only")));
+    RETURN_IF_ERROR(
+        FromRocks(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path,
+                                               descriptors, &handles, &raw),
+                  absl::StrCat("open ", path, " read-only")));
     std::unique_ptr<rocksdb::DB> db(raw);
-    if (!check_empty) {
-      read = db->Get(rocksdb::ReadOptions(), handles[0],
-                     keys::MetaFormatVersion(), &version);
-    } else {
-      // A folder whose first start died before writing its version is
-      // empty.
-      for (size_t i = 1; i < handles.size(); ++i) {
-        std::unique_ptr<rocksdb::Iterator> it(
-            db->NewIterator(rocksdb::ReadOptions(), handles[i]));
-        it->SeekToFirst();
-        if (it->Valid()) empty = false;
-      }
-    }
+    fn(*db, handles);
     for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-    if (!read.IsNotFound()) break;
-  }
+    return absl::OkStatus();
+  };
+  std::string version;
+  rocksdb::Status read;
+  RETURN_IF_ERROR(read_only({Cf::kMeta}, [&](rocksdb::DB& db, const auto& h) {
+    read = db.Get(rocksdb::ReadOptions(), h[0], keys::MetaFormatVersion(),
+                  &version);
+  }));
   if (read.IsNotFound()) {
+    // A folder whose first start died before writing its version is empty.
+    bool empty = true;
+    RETURN_IF_ERROR(
+        read_only({Cf::kMeta, Cf::kRecords, Cf::kEvents},
+                  [&](rocksdb::DB& db, const auto& h) {
+                    for (size_t i = 1; i < h.size(); ++i) {
+                      std::unique_ptr<rocksdb::Iterator> it(
+                          db.NewIterator(rocksdb::ReadOptions(), h[i]));
+                      it->SeekToFirst();
+                      if (it->Valid()) empty = false;
+                    }
+                  }));
     if (empty) return absl::OkStatus();
     return absl::FailedPreconditionError(absl::StrCat(
         "data folder ", path, " has no data format version; not opening it"));
   }
   RETURN_IF_ERROR(FromRocks(read, "read format version"));
   uint32_t v = 0;
-  if (!absl::SimpleAtoi(version, &v) || (v != 1 && v != kFormatVersion)) {
+  if (!absl::SimpleAtoi(version, &v) ||
+      (v != kSharedIndexFormat && v != kFormatVersion)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "data folder ", path, " has data format version \"", version,
-        "\"; this mopsd reads only versions 1 and ", kFormatVersion,
+        "\"; this mopsd reads only versions ", kSharedIndexFormat, " and ",
+        kFormatVersion,
         ". Use a mopsd that matches the data; nothing was changed"));
   }
   return absl::OkStatus();
@@ -401,7 +410,7 @@ absl::Status Engine::OpenDb() {
   std::string value;
   s = db_->Get(rocksdb::ReadOptions(), handle(Cf::kMeta),
                keys::MetaFormatVersion(), &value);
-  if (s.ok() && value == "1") {
+  if (s.ok() && value == absl::StrCat(kSharedIndexFormat)) {
     RETURN_IF_ERROR(MoveIndexRowsToKindFamilies());
   } else if (s.IsNotFound()) {
     rocksdb::WriteBatch init;
