@@ -157,8 +157,14 @@ class Parser {
           absl::StrCat("expected a condition before \"", Peek(), "\""));
     }
     if (text_[pos_] == '(') {
+      if (depth_ == kMaxFilterDepth) {
+        return Error(absl::StrCat("parentheses nest deeper than ",
+                                  kMaxFilterDepth, " levels"));
+      }
       ++pos_;
+      ++depth_;
       auto inner = Expression();
+      --depth_;
       if (!inner.ok()) return inner.status();
       SkipSpace();
       if (pos_ >= text_.size() || text_[pos_] != ')') {
@@ -275,6 +281,7 @@ class Parser {
   absl::string_view text_;
   const Schema& schema_;
   size_t pos_ = 0;
+  int depth_ = 0;  // open parentheses around pos_
 };
 
 bool Compare(const Value& got, Op op, const Value& want) {
@@ -363,6 +370,11 @@ absl::StatusOr<Filter> Filter::Parse(absl::string_view text,
                                      const Schema& schema) {
   Filter f;
   if (absl::StripAsciiWhitespace(text).empty()) return f;
+  if (text.size() > kMaxFilterLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("filter is ", text.size(), " bytes; at most ",
+                     kMaxFilterLength, " are allowed"));
+  }
   Parser parser(text, schema);
   auto root = parser.ParseAll();
   if (!root.ok()) return root.status();

@@ -9,6 +9,9 @@
 //   VALUE      := "quoted string" | bare-word
 //
 // Errors are INVALID_ARGUMENT and say where ("filter: ... at position 12").
+// A filter is at most kMaxFilterLength bytes and nests parentheses at most
+// kMaxFilterDepth deep: parsing and matching recurse once per level, so an
+// unbounded depth let any caller exhaust the stack of a server thread.
 #ifndef MOPS_SERVICES_COMMON_FILTER_H_
 #define MOPS_SERVICES_COMMON_FILTER_H_
 
@@ -26,6 +29,9 @@
 #include "google/protobuf/descriptor.h"
 
 namespace mops::services::filter {
+
+inline constexpr size_t kMaxFilterLength = 4096;
+inline constexpr int kMaxFilterDepth = 32;
 
 // A field's value on a record, or a literal's value after parsing.
 struct Value {

@@ -111,6 +111,37 @@ TEST(FilterTest, ErrorsSayWhatAndWhere) {
   }
 }
 
+// Parsing recursed once per parenthesis: a few thousand of them (8 KB, or
+// "NOT (" repeated) crashed the server with a stack overflow.
+TEST(FilterTest, DeepNestingAndLongFiltersAreRefused) {
+  auto nested = [](int depth, const std::string& open) {
+    std::string text;
+    for (int i = 0; i < depth; ++i) text += open;
+    text += "state = a";
+    text += std::string(depth, ')');
+    return text;
+  };
+  EXPECT_TRUE(Filter::Parse(nested(kMaxFilterDepth, "("), TestSchema()).ok());
+  for (const std::string& open : {std::string("("), std::string("NOT (")}) {
+    auto f = Filter::Parse(nested(kMaxFilterDepth + 1, open), TestSchema());
+    ASSERT_FALSE(f.ok());
+    EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(f.status().message(),
+                HasSubstr("parentheses nest deeper than 32 levels"));
+  }
+  auto deep = Filter::Parse(nested(4000, "("), TestSchema());
+  ASSERT_FALSE(deep.ok());
+  EXPECT_THAT(deep.status().message(), HasSubstr("bytes; at most 4096"));
+
+  std::string wide = "state = a";
+  while (wide.size() <= kMaxFilterLength) wide += " OR state = a";
+  EXPECT_EQ(Filter::Parse(wide, TestSchema()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  wide.resize(wide.rfind(" OR"));
+  while (wide.size() > kMaxFilterLength) wide.resize(wide.rfind(" OR"));
+  EXPECT_TRUE(Filter::Parse(wide, TestSchema()).ok());
+}
+
 TEST(FilterTest, PlanningHelpersReadTheTopLevelAnd) {
   auto f = Filter::Parse(
       "owner = ann AND (state = a OR state = b) AND n >= 3 AND n < 10",
