@@ -1,5 +1,6 @@
 // mops: the command-line client of mopsd (`mops <noun> <verb>`).
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <iomanip>
 #include <iostream>
@@ -120,7 +121,10 @@ void AddLogin(CLI::App& app, Cli& cli, std::function<void()>& action) {
       mops::cli::v1::Context context;
       context.set_server(client.server());
       if (!cli.flags.token_file.empty()) {
-        context.set_token_file(cli.flags.token_file);
+        // Absolute, so that the context works from any folder.
+        context.set_token_file(std::filesystem::absolute(cli.flags.token_file)
+                                   .lexically_normal()
+                                   .string());
       } else if (!cli.flags.token.empty()) {
         context.set_token(cli.flags.token);
       } else if (const char* env = std::getenv("MOPS_TOKEN")) {
@@ -811,6 +815,18 @@ std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
   return "";
 }
 
+// A repeatable flag takes one value per use, so "--kpi Signups webinar"
+// leaves "webinar" to the positional argument; CLI11 lets a flag bound to
+// a vector take every word after it.
+void OneValuePerFlag(CLI::App& app) {
+  for (CLI::Option* o : app.get_options()) {
+    if (o->nonpositional() && o->get_items_expected_max() > 1) {
+      o->allow_extra_args(false);
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands({})) OneValuePerFlag(*sub);
+}
+
 int Run(int argc, char** argv) {
   Cli cli;
   CLI::App app{"mops: the command-line client of the mops work server.\n" +
@@ -850,6 +866,7 @@ int Run(int argc, char** argv) {
   AddProject(app, cli, action);
   AddTask(app, cli, action);
   AddApprovals(app, cli, action);
+  OneValuePerFlag(app);
 
   try {
     app.parse(argc, argv);

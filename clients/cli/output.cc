@@ -1,10 +1,12 @@
 #include "clients/cli/output.h"
 
+#include <locale.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <cwchar>
 
 #include "google/protobuf/util/json_util.h"
 
@@ -16,12 +18,86 @@ bool UseColor() {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
+namespace {
+
+// The code point starting at text[*pos], advancing *pos past it; -1 (and
+// one byte) when the bytes there are not UTF-8.
+int32_t NextCodePoint(const std::string& text, size_t* pos) {
+  const auto byte = [&](size_t i) {
+    return static_cast<unsigned char>(text[i]);
+  };
+  const unsigned char lead = byte(*pos);
+  int extra = -1;  // continuation bytes after the lead
+  if (lead < 0x80) {
+    extra = 0;
+  } else if ((lead >> 5) == 0x6) {
+    extra = 1;
+  } else if ((lead >> 4) == 0xE) {
+    extra = 2;
+  } else if ((lead >> 3) == 0x1E) {
+    extra = 3;
+  }
+  if (extra < 0 || *pos + extra >= text.size()) {
+    ++*pos;
+    return -1;
+  }
+  int32_t cp = extra == 0 ? lead : lead & (0x3F >> extra);
+  for (int i = 1; i <= extra; ++i) {
+    if ((byte(*pos + i) & 0xC0) != 0x80) {
+      ++*pos;
+      return -1;
+    }
+    cp = (cp << 6) | (byte(*pos + i) & 0x3F);
+  }
+  *pos += extra + 1;
+  return cp;
+}
+
+// wcwidth in a UTF-8 locale, whatever the process's own locale is.
+int CodePointWidth(int32_t cp) {
+  if (cp < 0) return 1;
+  if (cp >= 0x20 && cp < 0x7F) return 1;
+  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
+  if (utf8 == nullptr) return 1;
+  const locale_t previous = uselocale(utf8);
+  const int w = wcwidth(static_cast<wchar_t>(cp));
+  uselocale(previous);
+  return w < 0 ? 1 : w;
+}
+
+}  // namespace
+
+size_t DisplayWidth(const std::string& text) {
+  size_t width = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    width += CodePointWidth(NextCodePoint(text, &pos));
+  }
+  return width;
+}
+
+std::string Truncate(const std::string& text, size_t width) {
+  if (DisplayWidth(text) <= width) return text;
+  const std::string ellipsis = "…";
+  size_t used = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t next = pos;
+    const int w = CodePointWidth(NextCodePoint(text, &next));
+    if (used + w + 1 > width) break;  // keep a column for the ellipsis
+    used += w;
+    pos = next;
+  }
+  return text.substr(0, pos) + ellipsis;
+}
+
 std::string Table::Render() const {
   std::vector<size_t> width(headers_.size());
-  for (size_t i = 0; i < headers_.size(); ++i) width[i] = headers_[i].size();
+  for (size_t i = 0; i < headers_.size(); ++i) {
+    width[i] = DisplayWidth(headers_[i]);
+  }
   for (const auto& row : rows_) {
     for (size_t i = 0; i < row.size() && i < width.size(); ++i) {
-      width[i] = std::max(width[i], row[i].size());
+      width[i] = std::max(width[i], DisplayWidth(row[i]));
     }
   }
   auto line = [&](const std::vector<std::string>& cells) {
@@ -29,7 +105,7 @@ std::string Table::Render() const {
     for (size_t i = 0; i < cells.size() && i < width.size(); ++i) {
       out += cells[i];
       if (i + 1 < cells.size())
-        out += std::string(width[i] - cells[i].size() + 3, ' ');
+        out += std::string(width[i] - DisplayWidth(cells[i]) + 3, ' ');
     }
     return out + "\n";
   };

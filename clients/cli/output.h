@@ -30,6 +30,14 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// Columns on a terminal: East Asian wide characters and emoji take two,
+// combining marks none, every other character one (glibc's wcwidth).
+// Bytes that are not UTF-8 count one each.
+size_t DisplayWidth(const std::string& text);
+// `text` cut to at most `width` columns, ending with "…" when it was cut;
+// never splits a character.
+std::string Truncate(const std::string& text, size_t width);
+
 std::string ToJson(const google::protobuf::Message& message);
 // "2026-11-23 10:04 UTC", or "-" when unset.
 std::string FormatTime(const google::protobuf::Timestamp& ts);

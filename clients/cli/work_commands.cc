@@ -190,9 +190,7 @@ void PrintTasks(const Cli& cli, const google::protobuf::Message& message,
         due = absl::FormatTime("%Y-%m-%d", at, absl::UTCTimeZone());
       }
     }
-    std::string title = task.title().size() > 40
-                            ? task.title().substr(0, 39) + "…"
-                            : task.title();
+    std::string title = Truncate(task.title(), 40);
     t.AddRow({ShortTask(task.name()), title,
               EnumName(api::Task::State_Name(task.state())),
               api::Task::Priority_Name(task.priority()),

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <map>
 
+#include "absl/strings/str_split.h"
+#include "clients/cli/output.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -33,11 +35,12 @@ class EndToEndTest : public ::testing::Test {
             {"NO_COLOR", "1"}};
   }
 
-  RunResult Mops(std::vector<std::string> args, const Env& extra = {}) {
+  RunResult Mops(std::vector<std::string> args, const Env& extra = {},
+                 const std::string& cwd = "") {
     args.insert(args.begin(), MOPS_PATH);
     Env env = env_;
     for (const auto& [k, v] : extra) env[k] = v;
-    return testing::Run(args, env, dir_.path());
+    return testing::Run(args, env, dir_.path(), cwd);
   }
 
   std::string AdminTokenFile() const { return dir_.Sub("data/admin.token"); }
@@ -159,6 +162,86 @@ TEST_F(EndToEndTest, AdminSetsUpATeamLeadWhoWorksWithTheirOwnToken) {
   r = Mops({"whoami", "--timeout", "2s"});
   EXPECT_EQ(r.exit_code, 5);
   EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE"));
+}
+
+// Found from outside: login stored a relative --token-file as given, so
+// the context failed from any other folder.
+TEST_F(EndToEndTest, LoginWithARelativeTokenFileWorksFromAnyFolder) {
+  Mopsd server(MOPSD_PATH, dir_.Sub("data"));
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  RunResult r = Mops({"login", "--server", server.address(), "--token-file",
+                      "data/admin.token"},
+                     {}, dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::filesystem::create_directories(dir_.Sub("elsewhere"));
+  r = Mops({"whoami"}, {}, dir_.Sub("elsewhere"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("users/admin"));
+  r = Mops({"config", "view"}, {}, dir_.Sub("elsewhere"));
+  EXPECT_THAT(r.out, HasSubstr(AdminTokenFile()));
+}
+
+// Found from outside: a repeatable flag took every word after it, the
+// positional id included.
+TEST_F(EndToEndTest, ARepeatableFlagLeavesThePositionalIdAlone) {
+  Mopsd server(MOPSD_PATH, dir_.Sub("data"));
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  ASSERT_EQ(Mops({"login", "--server", server.address(), "--token-file",
+                  AdminTokenFile()})
+                .exit_code,
+            0);
+  RunResult r =
+      Mops({"project", "create", "--title", "T", "--team", "marketing", "--kpi",
+            "Signups", "--kpi", "MQLs", "webinar", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::Project project;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &project).ok())
+      << r.out;
+  EXPECT_EQ(project.name(), "projects/webinar");
+  EXPECT_THAT(project.kpis(), ::testing::ElementsAre("Signups", "MQLs"));
+}
+
+// Found from outside: columns were measured in bytes, so umlauts, emoji and
+// the CLI's own "…" shifted the columns after them.
+TEST_F(EndToEndTest, TableColumnsLineUpWithWideAndAccentedTitles) {
+  Mopsd server(MOPSD_PATH, dir_.Sub("data"));
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  ASSERT_EQ(Mops({"login", "--server", server.address(), "--token-file",
+                  AdminTokenFile()})
+                .exit_code,
+            0);
+  ASSERT_EQ(Mops({"project", "create", "web", "--title", "Web", "--team",
+                  "marketing"})
+                .exit_code,
+            0);
+  const std::vector<std::string> titles = {
+      "Grüße an Müller", "Launch 🚀 party", "plain",
+      "Überlänge: ein sehr langer Titel mit Umlauten äöü und mehr Text"};
+  for (const std::string& title : titles) {
+    RunResult r = Mops({"task", "create", "--project", "web", "--title", title,
+                        "--priority", "P1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  RunResult r = Mops({"task", "list", "--project", "web"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The column after the title starts at the same display column on every
+  // line: its text ("P1", the header "PRIORITY" ...) sits where the
+  // header's does.
+  std::vector<std::string> lines =
+      absl::StrSplit(r.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), titles.size() + 1) << r.out;
+  auto column_of = [](const std::string& line, const std::string& word) {
+    size_t at = line.find(word);
+    return at == std::string::npos
+               ? std::string::npos
+               : mops::cli::DisplayWidth(line.substr(0, at));
+  };
+  const size_t want = column_of(lines[0], "PRI");
+  ASSERT_NE(want, std::string::npos) << lines[0];
+  for (size_t i = 1; i < lines.size(); ++i) {
+    EXPECT_EQ(column_of(lines[i], "P1"), want) << r.out;
+  }
+  EXPECT_THAT(r.out, HasSubstr("…"));
 }
 
 TEST_F(EndToEndTest, ATeamLeadsDayWithProjectsAndTasks) {

@@ -18,7 +18,8 @@ namespace {
 std::atomic<int> g_counter{0};
 
 pid_t Spawn(const std::vector<std::string>& argv, const Env& env,
-            const std::string& stdout_path, const std::string& stderr_path) {
+            const std::string& stdout_path, const std::string& stderr_path,
+            const std::string& cwd = "") {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -31,6 +32,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const Env& env,
         setenv(k.c_str(), v.c_str(), 1);
       }
     }
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     int in = open("/dev/null", O_RDONLY);
     dup2(in, 0);
     if (!stdout_path.empty()) {
@@ -67,12 +69,12 @@ std::string ReadFileOrEmpty(const std::string& path) {
 }
 
 RunResult Run(const std::vector<std::string>& argv, const Env& env,
-              const std::string& scratch_dir) {
+              const std::string& scratch_dir, const std::string& cwd) {
   int n = g_counter++;
   std::string out = scratch_dir + "/run-" + std::to_string(n) + ".out";
   std::string err = scratch_dir + "/run-" + std::to_string(n) + ".err";
   ::unlink(err.c_str());
-  pid_t pid = Spawn(argv, env, out, err);
+  pid_t pid = Spawn(argv, env, out, err, cwd);
   int status = 0;
   waitpid(pid, &status, 0);
   RunResult r;

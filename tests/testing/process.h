@@ -20,10 +20,11 @@ struct RunResult {
   std::string err;
 };
 
-// Runs argv to completion with `env` added to this process's environment.
-// Output goes through files under `scratch_dir`.
+// Runs argv to completion with `env` added to this process's environment,
+// in the folder `cwd` (empty: this process's). Output goes through files
+// under `scratch_dir`.
 RunResult Run(const std::vector<std::string>& argv, const Env& env,
-              const std::string& scratch_dir);
+              const std::string& scratch_dir, const std::string& cwd = "");
 
 // A child process; killed with SIGKILL if still running when destroyed.
 class Process {
