@@ -975,10 +975,13 @@ absl::Status FireDeadline(Txn& txn, const TimerRecord& timer) {
         if (tallies[i].satisfied) continue;
         // The team's leads first; when none can be added (they already
         // are approvers, or the group has no team), the requester's manager.
+        // Nobody who decided this round is added: their decision would
+        // count for the new group without them deciding on it.
         auto add = [&](const std::string& person) -> absl::StatusOr<bool> {
           if (person.empty() || person == a.requester() ||
               std::find(g->eligible().begin(), g->eligible().end(), person) !=
-                  g->eligible().end()) {
+                  g->eligible().end() ||
+              HasActed(a, person) || HasDecided(a, person)) {
             return false;
           }
           ASSIGN_OR_RETURN(bool active, IsActiveUser(txn, person));
@@ -1003,10 +1006,12 @@ absl::Status FireDeadline(Txn& txn, const TimerRecord& timer) {
           (void)ok;
         }
       }
-      SaveApproval(txn, &old, &a);
       v1::Event e = ApprovalEvent(system, "approval.escalated", a);
       (*e.mutable_data())["added"] = absl::StrJoin(added, ",");
       txn.Emit(std::move(e));
+      // The groups changed, so the rule is evaluated again.
+      ApplyVerdict(txn, system, &a);
+      SaveApproval(txn, &old, &a);
       return absl::OkStatus();
     }
     case v1::Approval::REJECT:

@@ -437,6 +437,42 @@ TEST_F(ApprovalsTest, DeadlineRejectsOrEscalatesAndSurvivesRestart) {
   EXPECT_EQ(e.state(), v1::Approval::APPROVED);  // boss counts in both groups
 }
 
+// Found from outside: the manager approved, the deadline escalated by
+// adding the manager to the legal group, and the approval stayed pending
+// with nothing still needed, forever. Escalation adds nobody who decided
+// this round and evaluates the rule again.
+TEST_F(ApprovalsTest, EscalationSkipsWhoAlreadyDecidedAndReevaluates) {
+  clock_.Set(T("2026-11-27T16:00:00Z"));
+  v1::ApproverGroup manager;
+  manager.set_requester_manager(true);
+  v1::ApproverGroup legal_leads = Team("legal", 1);
+  legal_leads.set_leads_only(true);
+  v1::Approval a;
+  Must(Request("req", {manager, legal_leads}, &a, "1bh",
+               v1::Approval::ESCALATE));
+  Must(Decide("boss", a, v1::Decision::APPROVE, &a));
+  EXPECT_EQ(a.state(), v1::Approval::PENDING);
+
+  clock_.Set(T("2026-11-30T10:00:00Z"));
+  ASSERT_TRUE(WaitForEvent("approval.escalated", a.name()));
+  a = Get(a.name());
+  EXPECT_EQ(a.state(), v1::Approval::PENDING);
+  // legal's lead is already an approver and boss has decided: nobody new.
+  EXPECT_TRUE(a.groups(1).escalated().empty());
+  EXPECT_THAT(std::vector<std::string>(a.groups(1).eligible().begin(),
+                                       a.groups(1).eligible().end()),
+              ::testing::ElementsAre("users/leg1"));
+  EXPECT_EQ(Inbox("leg1"), std::vector<std::string>{a.name()});
+  EXPECT_TRUE(Inbox("boss").empty());
+  Must(Decide("leg1", a, v1::Decision::APPROVE, &a));
+  EXPECT_EQ(a.state(), v1::Approval::APPROVED);
+
+  // And after a restart the approved one stays approved.
+  server_.reset();
+  StartServer(dir_.Sub("data"));
+  EXPECT_EQ(Get(a.name()).state(), v1::Approval::APPROVED);
+}
+
 TEST_F(ApprovalsTest, BusinessDeadlinesFollowTheCalendarAcrossDstAndHolidays) {
   v1::CreateCalendarRequest cal;
   cal.set_calendar_id("berlin");
