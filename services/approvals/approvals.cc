@@ -37,7 +37,6 @@ using storage::Txn;
 namespace {
 
 constexpr int64_t kNoDue = std::numeric_limits<int64_t>::max();
-constexpr size_t kMaxText = 10000;
 constexpr size_t kMaxUrl = 2000;
 
 std::string IdOf(absl::string_view name) {
@@ -656,7 +655,8 @@ absl::StatusOr<v1::Approval> CreateApproval(
   RETURN_IF_ERROR(ValidateRequired("approval.title", a.title()));
   RETURN_IF_ERROR(
       ValidateLength("approval.title", a.title(), kMaxDisplayNameLength));
-  RETURN_IF_ERROR(ValidateLength("approval.details", a.details(), kMaxText));
+  RETURN_IF_ERROR(
+      ValidateLength("approval.details", a.details(), kMaxDescriptionLength));
   RETURN_IF_ERROR(ValidateLength("approval.asset_version", a.asset_version(),
                                  kMaxDisplayNameLength));
   RETURN_IF_ERROR(ValidateRequired("approval.subject", a.subject()));
@@ -730,7 +730,8 @@ absl::StatusOr<v1::Approval> DecideApproval(
         "comment is required to ",
         req.outcome() == v1::Decision::REJECT ? "reject" : "request changes"));
   }
-  RETURN_IF_ERROR(ValidateLength("comment", req.comment(), kMaxText));
+  RETURN_IF_ERROR(
+      ValidateLength("comment", req.comment(), kMaxDescriptionLength));
   RETURN_IF_ERROR(ValidateRequestId(req.request_id()));
   std::string requested = req.on_behalf_of();
   if (!requested.empty()) {
@@ -786,7 +787,8 @@ absl::StatusOr<v1::Approval> DecideApproval(
 absl::StatusOr<v1::Approval> ResubmitApproval(
     Txn& txn, const Principal& p, const v1::ResubmitApprovalRequest& req) {
   ASSIGN_OR_RETURN(std::string id, ParseId("name", req.name(), "approvals/*"));
-  RETURN_IF_ERROR(ValidateLength("comment", req.comment(), kMaxText));
+  RETURN_IF_ERROR(
+      ValidateLength("comment", req.comment(), kMaxDescriptionLength));
   RETURN_IF_ERROR(ValidateLength("asset_version", req.asset_version(),
                                  kMaxDisplayNameLength));
   RETURN_IF_ERROR(ValidateRequestId(req.request_id()));

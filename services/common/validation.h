@@ -14,7 +14,8 @@ namespace mops::services {
 
 inline constexpr size_t kMaxIdLength = 63;
 inline constexpr size_t kMaxDisplayNameLength = 200;
-inline constexpr size_t kMaxDescriptionLength = 2000;
+// Descriptions, objectives, approval details, comments: every longer text.
+inline constexpr size_t kMaxDescriptionLength = 10000;
 inline constexpr size_t kMaxEmailLength = 254;
 inline constexpr size_t kMaxRequestIdLength = 128;
 

@@ -146,9 +146,9 @@ absl::Status ValidateProjectFields(const v1::Project& project,
   RETURN_IF_ERROR(
       ValidateLength("project.title", project.title(), kMaxTitleLength));
   RETURN_IF_ERROR(ValidateLength("project.description", project.description(),
-                                 kMaxTextLength));
-  RETURN_IF_ERROR(
-      ValidateLength("project.objective", project.objective(), kMaxTextLength));
+                                 kMaxDescriptionLength));
+  RETURN_IF_ERROR(ValidateLength("project.objective", project.objective(),
+                                 kMaxDescriptionLength));
   if (static_cast<size_t>(project.kpis_size()) > kMaxListItems) {
     return absl::InvalidArgumentError(
         absl::StrCat("project.kpis has more than ", kMaxListItems, " entries"));

@@ -19,8 +19,7 @@ namespace mops::services::projects {
 
 inline constexpr char kTaskOverdueTimer[] = "task.overdue";
 inline constexpr size_t kMaxTitleLength = 200;
-inline constexpr size_t kMaxTextLength = 10000;  // descriptions, comments
-inline constexpr size_t kMaxListItems = 64;      // labels, KPIs
+inline constexpr size_t kMaxListItems = 64;  // labels, KPIs
 inline constexpr size_t kMaxDependencies = 100;
 inline constexpr size_t kMaxCustomFields = 50;
 inline constexpr size_t kMaxComments = 500;

@@ -183,8 +183,8 @@ absl::Status ResolveDependencies(const Reader& reader, const TaskId& self,
 
 absl::Status ValidateTaskFields(const v1::Task& t) {
   RETURN_IF_ERROR(ValidateLength("task.title", t.title(), kMaxTitleLength));
-  RETURN_IF_ERROR(
-      ValidateLength("task.description", t.description(), kMaxTextLength));
+  RETURN_IF_ERROR(ValidateLength("task.description", t.description(),
+                                 kMaxDescriptionLength));
   RETURN_IF_ERROR(ValidateLabels("task.labels", t.labels()));
   if (!v1::Task::Priority_IsValid(t.priority())) {
     return absl::InvalidArgumentError("task.priority is not P0, P1, P2 or P3");
@@ -672,7 +672,8 @@ absl::StatusOr<v1::Task> ChangeTaskState(Txn& txn, const Principal& p,
 absl::StatusOr<v1::Task> BlockTask(Txn& txn, const Principal& p,
                                    const v1::BlockTaskRequest& req) {
   RETURN_IF_ERROR(ValidateRequired("reason", req.reason()));
-  RETURN_IF_ERROR(ValidateLength("reason", req.reason(), kMaxTextLength));
+  RETURN_IF_ERROR(
+      ValidateLength("reason", req.reason(), kMaxDescriptionLength));
   return Transition(
       txn, p, "BlockTask", req, req.name(), req.etag(), req.request_id(),
       [&](v1::Task& t) -> absl::Status {
@@ -688,7 +689,7 @@ absl::StatusOr<v1::Task> BlockTask(Txn& txn, const Principal& p,
 absl::StatusOr<v1::Task> CommentTask(Txn& txn, const Principal& p,
                                      const v1::CommentTaskRequest& req) {
   RETURN_IF_ERROR(ValidateRequired("text", req.text()));
-  RETURN_IF_ERROR(ValidateLength("text", req.text(), kMaxTextLength));
+  RETURN_IF_ERROR(ValidateLength("text", req.text(), kMaxDescriptionLength));
   return Transition(
       txn, p, "CommentTask", req, req.name(), "", req.request_id(),
       [&](v1::Task& t) -> absl::Status {

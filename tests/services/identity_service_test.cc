@@ -542,13 +542,13 @@ TEST_F(IdentityServiceTest, BadInputNamesTheField) {
   }
   v1::CreateTeamRequest long_desc;
   long_desc.set_team_id("ok");
-  long_desc.mutable_team()->set_description(std::string(2001, 'd'));
+  long_desc.mutable_team()->set_description(std::string(10001, 'd'));
   v1::Team team;
   grpc::Status s =
       Call(identity_.get(), &Stub::CreateTeam, admin_token_, long_desc, &team);
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("team.description"));
-  EXPECT_THAT(s.error_message(), HasSubstr("at most 2000"));
+  EXPECT_THAT(s.error_message(), HasSubstr("at most 10000"));
 
   for (const char* name :
        {"", "teams/", "team/sales", "teams/Sales", "teams/sales/extra"}) {

@@ -744,6 +744,66 @@ TEST_F(ProjectsTest, DeeplyNestedFiltersAreRefusedAndTheServerStaysUp) {
   EXPECT_TRUE(CreateProject(mia_, "alive", &p).ok());
 }
 
+// Found from outside: the README said descriptions hold 2000 bytes while
+// projects, tasks and approvals took 10,000. Every description-like field
+// now holds the README's 10,000 bytes and refuses one more, naming itself.
+TEST_F(ProjectsTest, DescriptionsHoldTheDocumentedTenThousandBytes) {
+  const std::string fits(10000, 'x');
+  const std::string over(10001, 'x');
+  auto team = [&](const std::string& text, const std::string& id) {
+    v1::CreateTeamRequest req;
+    req.set_team_id(id);
+    req.mutable_team()->set_description(text);
+    v1::Team t;
+    return Call(identity_.get(), &v1::IdentityService::Stub::CreateTeam,
+                admin_token_, req, &t);
+  };
+  auto project = [&](const std::string& text, const std::string& id) {
+    v1::CreateProjectRequest req;
+    req.set_project_id(id);
+    req.mutable_project()->set_title("P");
+    req.mutable_project()->set_team("teams/marketing");
+    req.mutable_project()->set_description(text);
+    v1::Project p;
+    return Call(projects_.get(), &PStub::CreateProject, mia_, req, &p);
+  };
+  auto task = [&](const std::string& text, const std::string& id) {
+    v1::CreateTaskRequest req;
+    req.set_parent("projects/desc");
+    req.set_task_id(id);
+    req.mutable_task()->set_title("T");
+    req.mutable_task()->set_description(text);
+    v1::Task t;
+    return Call(tasks_.get(), &TStub::CreateTask, mia_, req, &t);
+  };
+  auto approval = [&](const std::string& text, const std::string&) {
+    v1::CreateApprovalRequest req;
+    req.mutable_approval()->set_subject("projects/desc");
+    req.mutable_approval()->set_title("A");
+    req.mutable_approval()->set_details(text);
+    req.mutable_approval()->add_groups()->add_users("users/sam");
+    v1::Approval a;
+    return Call(approvals_.get(), &v1::ApprovalService::Stub::CreateApproval,
+                mia_, req, &a);
+  };
+  struct Case {
+    std::string field;
+    std::function<grpc::Status(const std::string&, const std::string&)> call;
+  };
+  ASSERT_TRUE(project("", "desc").ok());
+  for (const Case& c : std::vector<Case>{{"team.description", team},
+                                         {"project.description", project},
+                                         {"task.description", task},
+                                         {"approval.details", approval}}) {
+    grpc::Status s = c.call(fits, "fits");
+    EXPECT_TRUE(s.ok()) << c.field << ": " << s.error_message();
+    s = c.call(over, "over");
+    EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << c.field;
+    EXPECT_THAT(s.error_message(),
+                HasSubstr(c.field + " is 10001 bytes; at most 10000"));
+  }
+}
+
 TEST_F(ProjectsTest, PagesHaveNoDuplicatesOrGapsWhileOthersWrite) {
   ASSERT_TRUE(CreateProject(mia_, "web").ok());
   for (int i = 0; i < 40; ++i) {
