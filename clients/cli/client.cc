@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "clients/cli/parse.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace mops::cli {
@@ -124,29 +126,6 @@ std::string ReadTokenFile(const std::string& path) {
   return Trim(ss.str());
 }
 
-std::chrono::milliseconds ParseTimeout(const std::string& text) {
-  size_t pos = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &pos);
-  } catch (...) {
-    pos = 0;
-  }
-  std::string unit = text.substr(pos);
-  double ms = -1;
-  if (pos > 0 && value > 0) {
-    if (unit == "ms") ms = value;
-    if (unit == "s" || unit.empty()) ms = value * 1000;
-    if (unit == "m") ms = value * 60000;
-  }
-  if (ms <= 0) {
-    throw CliError{kExitUsage, "--timeout: \"" + text +
-                                   "\" is not a duration such as 10s, 500ms "
-                                   "or 2m"};
-  }
-  return std::chrono::milliseconds(static_cast<int64_t>(ms));
-}
-
 Client::Client(const GlobalFlags& flags) {
   timeout_ = ParseTimeout(flags.timeout);
   mops::cli::v1::Config config = LoadConfig(ConfigPath());
@@ -197,9 +176,11 @@ Client::Client(const GlobalFlags& flags) {
   channel_ = grpc::CreateChannel(server_, creds);
 }
 
-std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
+std::unique_ptr<grpc::ClientContext> Client::NewContext(
+    std::chrono::milliseconds at_least) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + timeout_);
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::max(timeout_, at_least));
   if (!token_.empty()) ctx->AddMetadata("authorization", "Bearer " + token_);
   if (!on_behalf_of_.empty()) {
     ctx->AddMetadata("x-mops-on-behalf-of", on_behalf_of_);

@@ -54,8 +54,10 @@ class Client {
 
   const std::string& server() const { return server_; }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
-  // A context with the deadline and credentials set.
-  std::unique_ptr<grpc::ClientContext> NewContext() const;
+  // A context with the deadline and credentials set; `at_least` lengthens
+  // the deadline for calls that are slow by nature (a backup).
+  std::unique_ptr<grpc::ClientContext> NewContext(
+      std::chrono::milliseconds at_least = {}) const;
   // Turns a failed status into a CliError with the right exit code.
   [[noreturn]] void Fail(const grpc::Status& status) const;
   void Check(const grpc::Status& status) const {
@@ -72,8 +74,6 @@ class Client {
 
 // Reads a token file (trimmed). Throws CliError.
 std::string ReadTokenFile(const std::string& path);
-// Parses "10s", "500ms", "2m". Throws CliError (usage).
-std::chrono::milliseconds ParseTimeout(const std::string& text);
 
 }  // namespace mops::cli
 

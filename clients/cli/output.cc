@@ -8,6 +8,8 @@
 #include <ctime>
 #include <cwchar>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace mops::cli {
@@ -136,6 +138,21 @@ std::string FormatTime(const google::protobuf::Timestamp& ts) {
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
   return buf;
+}
+
+std::string RelativeTime(int64_t seconds_from_now) {
+  absl::Duration d = absl::Seconds(seconds_from_now);
+  absl::Duration a = absl::AbsDuration(d);
+  std::string amount;
+  if (a < absl::Minutes(1)) return "now";
+  if (a < absl::Hours(1)) {
+    amount = absl::StrCat(absl::ToInt64Minutes(a), "m");
+  } else if (a < absl::Hours(48)) {
+    amount = absl::StrCat(absl::ToInt64Hours(a), "h");
+  } else {
+    amount = absl::StrCat(absl::ToInt64Hours(a) / 24, "d");
+  }
+  return d > absl::ZeroDuration() ? "in " + amount : amount + " overdue";
 }
 
 std::string EnumName(const std::string& name) {

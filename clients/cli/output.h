@@ -4,6 +4,7 @@
 #ifndef MOPS_CLIENTS_CLI_OUTPUT_H_
 #define MOPS_CLIENTS_CLI_OUTPUT_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ std::string Truncate(const std::string& text, size_t width);
 std::string ToJson(const google::protobuf::Message& message);
 // "2026-11-23 10:04 UTC", or "-" when unset.
 std::string FormatTime(const google::protobuf::Timestamp& ts);
+// "in 3h", "2d overdue", "now".
+std::string RelativeTime(int64_t seconds_from_now);
 // The enum value's name without its type prefix, lower case ("lead").
 std::string EnumName(const std::string& name);
 // The last path segment of a resource name ("users/ann" -> "ann").
