@@ -22,6 +22,7 @@
 #include "services/common/validation.h"
 #include "services/identity/identity.h"
 #include "services/projects/projects.h"
+#include "services/projects/state.h"
 #include "storage/keys.h"
 #include "storage/status_macros.h"
 

@@ -23,6 +23,7 @@
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
 #include "services/projects/projects.h"
+#include "services/projects/state.h"
 #include "storage/keys.h"
 #include "storage/status_macros.h"
 

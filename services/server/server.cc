@@ -19,7 +19,7 @@
 #include "services/approvals/approvals_service.h"
 #include "services/identity/identity.h"
 #include "services/identity/identity_service.h"
-#include "services/projects/projects_service.h"
+#include "services/projects/service.h"
 #include "storage/log.h"
 #include "storage/status_macros.h"
 
@@ -102,7 +102,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   engine_options.clock = options.clock;
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
   identity::IdentityService::RegisterTimers(server->engine_.get());
-  projects::TaskService::RegisterTimers(server->engine_.get());
+  projects::RegisterTimers(*server->engine_);
   approvals::ApprovalService::RegisterTimers(server->engine_.get());
   server->engine_->Start();
   RETURN_IF_ERROR(server->Bootstrap());
@@ -116,10 +116,10 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
                                                          server->auth_.get());
   server->events_ = std::make_unique<admin::EventService>(server->engine_.get(),
                                                           server->auth_.get());
-  server->projects_ = std::make_unique<projects::ProjectService>(
-      server->engine_.get(), server->auth_.get());
-  server->tasks_ = std::make_unique<projects::TaskService>(
-      server->engine_.get(), server->auth_.get());
+  ASSIGN_OR_RETURN(server->projects_, projects::BindProjectService(
+                                          *server->auth_, *server->engine_));
+  ASSIGN_OR_RETURN(server->tasks_,
+                   projects::BindTaskService(*server->auth_, *server->engine_));
   server->approvals_ = std::make_unique<approvals::ApprovalService>(
       server->engine_.get(), server->auth_.get());
   server->calendars_ = std::make_unique<approvals::CalendarService>(

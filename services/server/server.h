@@ -71,8 +71,8 @@ class MopsServer {
   std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<admin::AdminService> admin_;
   std::unique_ptr<admin::EventService> events_;
-  std::unique_ptr<projects::ProjectService> projects_;
-  std::unique_ptr<projects::TaskService> tasks_;
+  std::unique_ptr<grpc::Service> projects_;
+  std::unique_ptr<grpc::Service> tasks_;
   std::unique_ptr<approvals::ApprovalService> approvals_;
   std::unique_ptr<approvals::CalendarService> calendars_;
   std::unique_ptr<grpc::Server> server_;

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "services/common/time_util.h"
 #include "services/identity/identity.h"
+#include "services/projects/commands/commands.h"
 #include "services/projects/projects.h"
 #include "storage/checked_reader.h"
 #include "storage/engine.h"
@@ -19,6 +20,14 @@ namespace {
 
 // Returns early from a command when a StatusOr failed.
 #define RETURN_IF_ERROR_OR(expr) RETURN_IF_ERROR((expr).status())
+
+// Runs a command's Apply directly, as the binder does after Validate.
+template <typename C>
+absl::Status Apply(storage::Txn& txn, const Principal& p,
+                   const typename C::Request& req) {
+  typename C::Response out;
+  return C().Apply(txn, p, req, &out);
+}
 
 const absl::Time kStart = absl::FromUnixSeconds(1795000000);
 
@@ -45,7 +54,7 @@ class TaskIndexTest : public ::testing::Test {
       project.set_project_id("big");
       project.mutable_project()->set_title("Big");
       project.mutable_project()->set_team("teams/marketing");
-      return CreateProject(txn, admin, project).status();
+      return Apply<commands::CreateProject>(txn, admin, project);
     });
     // 100,000 tasks of other people and teams, due over a year.
     const char* teams[] = {"marketing", "sales", "it", "finance"};
@@ -63,7 +72,7 @@ class TaskIndexTest : public ::testing::Test {
               absl::StrCat("teams/", teams[absl::Uniform(rng, 0, 4)]));
           *req.mutable_task()->mutable_due_time() = ToProtoTime(
               kStart + absl::Minutes(absl::Uniform(rng, 0, 525600)));
-          RETURN_IF_ERROR_OR(CreateTask(txn, admin, req));
+          RETURN_IF_ERROR(Apply<commands::CreateTask>(txn, admin, req));
         }
         return absl::OkStatus();
       });
@@ -78,11 +87,11 @@ class TaskIndexTest : public ::testing::Test {
         req.mutable_task()->set_assignee("users/ann");
         *req.mutable_task()->mutable_due_time() =
             ToProtoTime(kStart + absl::Hours(i));
-        RETURN_IF_ERROR_OR(CreateTask(txn, admin, req));
+        RETURN_IF_ERROR(Apply<commands::CreateTask>(txn, admin, req));
         if (i >= 120) {
           v1::TaskActionRequest done;
           done.set_name(absl::StrCat("projects/big/tasks/ann", i));
-          RETURN_IF_ERROR_OR(ChangeTaskState(txn, admin, "CompleteTask", done));
+          RETURN_IF_ERROR(Apply<commands::CompleteTask>(txn, admin, done));
         }
       }
       for (int i = 0; i < 5000; ++i) {
@@ -93,7 +102,7 @@ class TaskIndexTest : public ::testing::Test {
         req.mutable_task()->set_team("teams/legal");
         *req.mutable_task()->mutable_due_time() = ToProtoTime(
             kStart + absl::Hours(7 * 24 * (i / 100)) + absl::Minutes(i % 100));
-        RETURN_IF_ERROR_OR(CreateTask(txn, admin, req));
+        RETURN_IF_ERROR(Apply<commands::CreateTask>(txn, admin, req));
       }
       return absl::OkStatus();
     });

@@ -1,0 +1,55 @@
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/ids.h"
+#include "services/common/time_util.h"
+#include "services/common/validation.h"
+#include "services/projects/commands/commands.h"
+#include "services/projects/state.h"
+#include "storage/keys.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::projects::commands {
+
+namespace keys = storage::keys;
+using storage::Cf;
+using storage::Txn;
+using namespace internal;  // NOLINT
+
+absl::Status DeleteProject::Validate(const Request& req) const {
+  return ParseId("name", req.name(), "projects/*").status();
+}
+
+absl::Status DeleteProject::Apply(Txn& txn, const Principal& p,
+                                  const Request& req, Response* out) const {
+  ASSIGN_OR_RETURN(std::string id, ParseId("name", req.name(), "projects/*"));
+  ASSIGN_OR_RETURN(v1::Project project, LoadProject(txn, id));
+  RETURN_IF_ERROR(RequireWriter(txn, p, project.team().substr(strlen("teams/")),
+                                "delete its projects"));
+  RETURN_IF_ERROR(CheckEtag(req.etag(), project.etag(), project.name()));
+  std::vector<v1::Task> tasks;
+  int open = 0;
+  std::string first_open;
+  RETURN_IF_ERROR(
+      storage::ScanParsed<v1::Task>(txn, Cf::kRecords, keys::TaskPrefix(id), "",
+                                    [&](absl::string_view, v1::Task&& t) {
+                                      if (IsOpen(t.state()) && open++ == 0)
+                                        first_open = t.name();
+                                      tasks.push_back(std::move(t));
+                                      return true;
+                                    }));
+  if (open > 0 && !req.force()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(project.name(), " has ", open, " open task",
+                     open == 1 ? "" : "s", " (such as ", first_open,
+                     "); complete or cancel them, or delete with force"));
+  }
+  for (const v1::Task& t : tasks) RETURN_IF_ERROR(RemoveTask(txn, p, t));
+  txn.Delete(Cf::kRecords, keys::Project(id));
+  v1::Event e = p.NewEvent("project.deleted", project.name());
+  (*e.mutable_data())["deleted_tasks"] = absl::StrCat(tasks.size());
+  txn.Emit(std::move(e));
+  out->set_deleted_tasks(static_cast<int32_t>(tasks.size()));
+  return absl::OkStatus();
+}
+
+}  // namespace mops::services::projects::commands

@@ -1,0 +1,33 @@
+#include "absl/strings/str_cat.h"
+#include "services/common/time_util.h"
+#include "services/common/validation.h"
+#include "services/projects/commands/commands.h"
+#include "services/projects/commands/task_transition.h"
+#include "services/projects/state.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::projects::commands {
+
+using storage::Txn;
+using namespace internal;  // NOLINT
+
+absl::Status ReopenTask::Validate(const Request& req) const {
+  return ValidateTaskName(req.name());
+}
+
+absl::Status ReopenTask::Apply(Txn& txn, const Principal& p, const Request& req,
+                               Response* out) const {
+  return Transition(
+      txn, p, req.name(), req.etag(),
+      [&](v1::Task& t) -> absl::Status {
+        if (IsOpen(t.state())) {
+          return IllegalFrom(t, "reopen", "it is still open");
+        }
+        t.set_state(v1::Task::TODO);
+        t.clear_complete_time();
+        return absl::OkStatus();
+      },
+      out);
+}
+
+}  // namespace mops::services::projects::commands

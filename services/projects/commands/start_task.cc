@@ -1,0 +1,35 @@
+#include "absl/strings/str_cat.h"
+#include "services/common/time_util.h"
+#include "services/common/validation.h"
+#include "services/projects/commands/commands.h"
+#include "services/projects/commands/task_transition.h"
+#include "services/projects/state.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::projects::commands {
+
+using storage::Txn;
+using namespace internal;  // NOLINT
+
+absl::Status StartTask::Validate(const Request& req) const {
+  return ValidateTaskName(req.name());
+}
+
+absl::Status StartTask::Apply(Txn& txn, const Principal& p, const Request& req,
+                              Response* out) const {
+  return Transition(
+      txn, p, req.name(), req.etag(),
+      [&](v1::Task& t) -> absl::Status {
+        if (t.state() != v1::Task::TODO && t.state() != v1::Task::BLOCKED) {
+          return IllegalFrom(t, "start",
+                             IsOpen(t.state()) ? "" : "reopen it first");
+        }
+        RETURN_IF_ERROR(RequireDependenciesDone(txn, t, "start"));
+        t.set_state(v1::Task::IN_PROGRESS);
+        t.clear_blocked_reason();
+        return absl::OkStatus();
+      },
+      out);
+}
+
+}  // namespace mops::services::projects::commands

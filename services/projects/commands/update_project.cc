@@ -1,0 +1,103 @@
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/ids.h"
+#include "services/common/time_util.h"
+#include "services/common/validation.h"
+#include "services/projects/commands/commands.h"
+#include "services/projects/state.h"
+#include "storage/keys.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::projects::commands {
+
+namespace keys = storage::keys;
+using storage::Cf;
+using storage::Txn;
+using namespace internal;  // NOLINT
+
+absl::Status UpdateProject::Validate(const Request& req) const {
+  return ParseId("project.name", req.project().name(), "projects/*").status();
+}
+
+absl::Status UpdateProject::Apply(Txn& txn, const Principal& p,
+                                  const Request& req, Response* out) const {
+  ASSIGN_OR_RETURN(std::string id,
+                   ParseId("project.name", req.project().name(), "projects/*"));
+  const std::set<std::string> allowed = {
+      "title", "description", "team",     "owner",  "objective", "kpis",
+      "state", "start_date",  "end_date", "budget", "labels"};
+  if (req.update_mask().paths().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "update_mask is required; paths: ", absl::StrJoin(allowed, ", ")));
+  }
+  for (const std::string& path : req.update_mask().paths()) {
+    if (!allowed.count(path)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "update_mask: path \"", path,
+          "\" cannot be updated; allowed: ", absl::StrJoin(allowed, ", ")));
+    }
+  }
+  ASSIGN_OR_RETURN(v1::Project project, LoadProject(txn, id));
+  const std::string old_team = project.team().substr(strlen("teams/"));
+  RETURN_IF_ERROR(RequireWriter(txn, p, old_team, "update its projects"));
+  RETURN_IF_ERROR(
+      CheckEtag(req.project().etag(), project.etag(), project.name()));
+  const v1::Project::State old_state = project.state();
+  const v1::Project& in = req.project();
+  for (const std::string& path : req.update_mask().paths()) {
+    if (path == "title") {
+      RETURN_IF_ERROR(ValidateRequired("project.title", in.title()));
+      project.set_title(in.title());
+    } else if (path == "description") {
+      project.set_description(in.description());
+    } else if (path == "team") {
+      ASSIGN_OR_RETURN(std::string team,
+                       ResolveTeam(txn, "project.team", in.team()));
+      RETURN_IF_ERROR(RequireWriter(txn, p, team, "move projects to it"));
+      project.set_team(absl::StrCat("teams/", team));
+    } else if (path == "owner") {
+      ASSIGN_OR_RETURN(std::string owner,
+                       ResolveUser(txn, "project.owner", in.owner()));
+      project.set_owner(absl::StrCat("users/", owner));
+    } else if (path == "objective") {
+      project.set_objective(in.objective());
+    } else if (path == "kpis") {
+      *project.mutable_kpis() = in.kpis();
+    } else if (path == "state") {
+      if (in.state() == v1::Project::STATE_UNSPECIFIED) {
+        return absl::InvalidArgumentError("project.state must be set");
+      }
+      project.set_state(in.state());
+    } else if (path == "start_date") {
+      project.set_start_date(in.start_date());
+    } else if (path == "end_date") {
+      project.set_end_date(in.end_date());
+    } else if (path == "budget") {
+      if (in.has_budget()) {
+        *project.mutable_budget() = in.budget();
+      } else {
+        project.clear_budget();
+      }
+    } else if (path == "labels") {
+      *project.mutable_labels() = in.labels();
+      Dedupe(project.mutable_labels());
+    }
+  }
+  RETURN_IF_ERROR(ValidateProjectFields(project, /*require_title=*/true));
+  project.set_etag(EtagOf(txn.revision()));
+  *project.mutable_update_time() = ToProtoTime(txn.Now());
+  txn.PutProto(Cf::kRecords, keys::Project(id), project);
+  v1::Event e = p.NewEvent("project.updated", project.name());
+  (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
+  txn.Emit(std::move(e));
+  if (project.state() != old_state) {
+    v1::Event s = p.NewEvent("project.state_changed", project.name());
+    (*s.mutable_data())["from"] = v1::Project::State_Name(old_state);
+    (*s.mutable_data())["to"] = v1::Project::State_Name(project.state());
+    txn.Emit(s);
+  }
+  *out = std::move(project);
+  return absl::OkStatus();
+}
+
+}  // namespace mops::services::projects::commands

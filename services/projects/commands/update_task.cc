@@ -1,0 +1,108 @@
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/ids.h"
+#include "services/common/time_util.h"
+#include "services/common/validation.h"
+#include "services/projects/commands/commands.h"
+#include "services/projects/state.h"
+#include "storage/keys.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::projects::commands {
+
+namespace keys = storage::keys;
+using storage::Cf;
+using storage::Txn;
+using namespace internal;  // NOLINT
+
+absl::Status UpdateTask::Validate(const Request& req) const {
+  return ParseTaskName("task.name", req.task().name()).status();
+}
+
+absl::Status UpdateTask::Apply(Txn& txn, const Principal& p, const Request& req,
+                               Response* out) const {
+  ASSIGN_OR_RETURN(auto ids, ParseTaskName("task.name", req.task().name()));
+  const std::set<std::string> allowed = {
+      "title",    "description",   "team",        "assignee",
+      "priority", "start_time",    "due_time",    "estimate",
+      "labels",   "custom_fields", "dependencies"};
+  if (req.update_mask().paths().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "update_mask is required; paths: ", absl::StrJoin(allowed, ", ")));
+  }
+  for (const std::string& path : req.update_mask().paths()) {
+    if (!allowed.count(path)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "update_mask: path \"", path,
+          "\" cannot be updated; allowed: ", absl::StrJoin(allowed, ", "),
+          " (state changes have their own methods)"));
+    }
+  }
+  ASSIGN_OR_RETURN(const v1::Task old, LoadTask(txn, ids.first, ids.second));
+  RETURN_IF_ERROR(RequireTaskWriter(txn, p, old, false, "update"));
+  RETURN_IF_ERROR(CheckEtag(req.task().etag(), old.etag(), old.name()));
+  v1::Task task = old;
+  const v1::Task& in = req.task();
+  for (const std::string& path : req.update_mask().paths()) {
+    if (path == "title") {
+      RETURN_IF_ERROR(ValidateRequired("task.title", in.title()));
+      task.set_title(in.title());
+    } else if (path == "description") {
+      task.set_description(in.description());
+    } else if (path == "team") {
+      if (in.team().empty()) {
+        task.clear_team();
+      } else {
+        ASSIGN_OR_RETURN(
+            *task.mutable_team(),
+            ResolveMember(txn, "task.team", in.team(), "teams/", true));
+      }
+    } else if (path == "assignee") {
+      if (in.assignee().empty()) {
+        task.clear_assignee();
+      } else {
+        ASSIGN_OR_RETURN(*task.mutable_assignee(),
+                         ResolveMember(txn, "task.assignee", in.assignee(),
+                                       "users/", false));
+      }
+    } else if (path == "priority") {
+      task.set_priority(in.priority() == v1::Task::PRIORITY_UNSPECIFIED
+                            ? v1::Task::P2
+                            : in.priority());
+    } else if (path == "start_time") {
+      if (in.has_start_time()) {
+        *task.mutable_start_time() = in.start_time();
+      } else {
+        task.clear_start_time();
+      }
+    } else if (path == "due_time") {
+      if (in.has_due_time()) {
+        *task.mutable_due_time() = in.due_time();
+      } else {
+        task.clear_due_time();
+      }
+    } else if (path == "estimate") {
+      if (in.has_estimate()) {
+        *task.mutable_estimate() = in.estimate();
+      } else {
+        task.clear_estimate();
+      }
+    } else if (path == "labels") {
+      *task.mutable_labels() = in.labels();
+    } else if (path == "custom_fields") {
+      *task.mutable_custom_fields() = in.custom_fields();
+    } else if (path == "dependencies") {
+      *task.mutable_dependencies() = in.dependencies();
+      RETURN_IF_ERROR(ResolveDependencies(txn, {ids.first, ids.second}, &task));
+    }
+  }
+  RETURN_IF_ERROR(ValidateTaskFields(task));
+  SaveTask(txn, &old, &task);
+  v1::Event e = p.NewEvent("task.updated", task.name());
+  (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
+  txn.Emit(std::move(e));
+  *out = std::move(task);
+  return absl::OkStatus();
+}
+
+}  // namespace mops::services::projects::commands

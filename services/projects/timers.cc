@@ -1,0 +1,31 @@
+#include "absl/strings/numbers.h"
+#include "absl/time/time.h"
+#include "services/common/time_util.h"
+#include "services/projects/projects.h"
+#include "services/projects/state.h"
+
+namespace mops::services::projects {
+
+using mops::internal::v1::TimerRecord;
+using storage::Txn;
+using namespace internal;  // NOLINT
+
+absl::Status FireOverdue(Txn& txn, const TimerRecord& timer) {
+  auto ids = ParseTaskName("task", timer.target());
+  if (!ids.ok()) return absl::OkStatus();
+  absl::StatusOr<v1::Task> task = LoadTask(txn, ids->first, ids->second);
+  if (!task.ok() || !IsOpen(task->state())) return absl::OkStatus();
+  int64_t due = 0;
+  if (!absl::SimpleAtoi(timer.payload(), &due) || due != DueMicros(*task)) {
+    return absl::OkStatus();  // the due time moved; a newer timer covers it
+  }
+  v1::Event e = Principal::System().NewEvent("task.overdue", task->name());
+  (*e.mutable_data())["due_time"] = absl::FormatTime(
+      absl::RFC3339_sec, FromProtoTime(task->due_time()), absl::UTCTimeZone());
+  if (!task->assignee().empty())
+    (*e.mutable_data())["assignee"] = task->assignee();
+  txn.Emit(std::move(e));
+  return absl::OkStatus();
+}
+
+}  // namespace mops::services::projects
