@@ -335,6 +335,7 @@ void Txn::Delete(Cf cf, absl::string_view key) {
 void Txn::Emit(mops::v1::Event event) {
   event.set_revision(revision_);
   event.set_index(next_event_index_++);
+  if (cause_index_) event.set_cause_index(*cause_index_);
   if (!event.has_time()) {
     int64_t micros = absl::ToUnixMicros(now_);
     event.mutable_time()->set_seconds(micros / 1000000);
@@ -342,6 +343,7 @@ void Txn::Emit(mops::v1::Event event) {
                                     1000);
   }
   PutProto(Cf::kEvents, keys::Event(revision_, event.index()), event);
+  emitted_.push_back(std::move(event));
 }
 
 std::string Txn::SetTimer(absl::Time due, TimerRecord timer) {
@@ -585,6 +587,7 @@ absl::Status Engine::RunOne(const Command& command, uint64_t* revision) {
   writes_.SetSavePoint();
   Txn txn(this, *revision + 1, options_.clock->Now());
   absl::Status s = command(txn);
+  if (s.ok() && options_.after_command) s = options_.after_command(txn);
   if (!s.ok()) {
     writes_.RollbackToSavePoint();
     return s;

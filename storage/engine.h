@@ -28,7 +28,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "mops/internal/v1/records.pb.h"
-#include "mops/v1/common.pb.h"
+#include "mops/v1/events.pb.h"
 #include "storage/clock.h"
 #include "storage/column_families.h"
 #include "storage/write_set.h"
@@ -144,9 +144,15 @@ class Txn : public Reader {
                 const google::protobuf::MessageLite& value);
   void Delete(Cf cf, absl::string_view key);
 
-  // Appends an event under this command's revision; sets revision, index and
-  // (when unset) time.
+  // Appends an event under this command's revision; sets revision, index,
+  // the cause index (while one is set) and, when unset, time.
   void Emit(mops::v1::Event event);
+  // The events this command emitted so far, in order (index i at [i]).
+  const std::vector<mops::v1::Event>& emitted() const { return emitted_; }
+  // While set, emitted events record the event (by index) that caused them:
+  // reactions set it around their handlers.
+  void set_cause_index(uint32_t index) { cause_index_ = index; }
+  void clear_cause_index() { cause_index_.reset(); }
   // Schedules a timer; returns its key, which CancelTimer takes.
   std::string SetTimer(absl::Time due, mops::internal::v1::TimerRecord timer);
   void CancelTimer(absl::string_view timer_key);
@@ -165,6 +171,8 @@ class Txn : public Reader {
   uint64_t revision_;
   absl::Time now_;
   uint32_t next_event_index_ = 0;
+  std::vector<mops::v1::Event> emitted_;
+  std::optional<uint32_t> cause_index_;
   uint32_t next_timer_index_ = 0;
   bool wrote_ = false;
   bool touched_timers_ = false;
@@ -188,6 +196,9 @@ struct EngineOptions {
   size_t max_timers_per_batch = 256;
   // A timer whose handler fails is tried again after this long.
   absl::Duration timer_retry = absl::Minutes(1);
+  // Runs after every command and timer handler that succeeded, in its Txn;
+  // its error fails the command. The services put the reactions here.
+  std::function<absl::Status(Txn&)> after_command;
 };
 
 struct EngineStats {

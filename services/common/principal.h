@@ -6,7 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "mops/v1/common.pb.h"
+#include "mops/v1/events.pb.h"
 #include "mops/v1/identity.pb.h"
 
 namespace mops::services {

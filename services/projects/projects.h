@@ -14,6 +14,7 @@
 #include "mops/internal/v1/records.pb.h"
 #include "mops/v1/projects.pb.h"
 #include "services/common/principal.h"
+#include "services/common/reactions.h"
 #include "storage/engine.h"
 
 namespace mops::services::projects {
@@ -25,6 +26,10 @@ inline constexpr size_t kMaxDependencies = 100;
 inline constexpr size_t kMaxCustomFields = 50;
 inline constexpr size_t kMaxComments = 500;
 inline constexpr int kMaxBatchTasks = 1000;
+
+// Registers the projects domain's reactions (task.unblocked after the last
+// dependency of a task is done).
+void RegisterReactions(Reactions& reactions);
 
 // The task.overdue timer.
 absl::Status FireOverdue(storage::Txn& txn,

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/events.h"
 #include "services/common/ids.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
@@ -295,12 +296,16 @@ absl::Status RemoveTask(Txn& txn, const Principal& p, const v1::Task& task) {
     }
     updated.mutable_dependencies()->Swap(&kept);
     SaveTask(txn, &*d, &updated);
-    v1::Event e = p.NewEvent("task.updated", updated.name());
-    (*e.mutable_data())["fields"] = "dependencies";
-    (*e.mutable_data())["removed_dependency"] = task.name();
-    txn.Emit(std::move(e));
+    v1::Event e;
+    v1::TaskPayload* payload = e.mutable_task_updated();
+    *payload->mutable_task() = updated;
+    payload->add_fields("dependencies");
+    payload->set_removed_dependency(task.name());
+    Emit(txn, p, updated.name(), std::move(e));
   }
-  txn.Emit(p.NewEvent("task.deleted", task.name()));
+  v1::Event e;
+  *e.mutable_task_deleted()->mutable_task() = task;
+  Emit(txn, p, task.name(), std::move(e));
   return absl::OkStatus();
 }
 

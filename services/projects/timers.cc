@@ -1,5 +1,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
+#include "services/common/events.h"
 #include "services/common/time_util.h"
 #include "services/projects/projects.h"
 #include "services/projects/state.h"
@@ -19,12 +20,9 @@ absl::Status FireOverdue(Txn& txn, const TimerRecord& timer) {
   if (!absl::SimpleAtoi(timer.payload(), &due) || due != DueMicros(*task)) {
     return absl::OkStatus();  // the due time moved; a newer timer covers it
   }
-  v1::Event e = Principal::System().NewEvent("task.overdue", task->name());
-  (*e.mutable_data())["due_time"] = absl::FormatTime(
-      absl::RFC3339_sec, FromProtoTime(task->due_time()), absl::UTCTimeZone());
-  if (!task->assignee().empty())
-    (*e.mutable_data())["assignee"] = task->assignee();
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_task_overdue()->mutable_task() = *task;
+  Emit(txn, Principal::System(), task->name(), std::move(e));
   return absl::OkStatus();
 }
 

@@ -14,11 +14,12 @@
 #include "absl/strings/str_split.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "services/admin/admin_service.h"
+#include "services/admin/service.h"
 #include "services/approvals/approvals.h"
 #include "services/approvals/approvals_service.h"
 #include "services/identity/identity.h"
 #include "services/identity/identity_service.h"
+#include "services/projects/projects.h"
 #include "services/projects/service.h"
 #include "storage/log.h"
 #include "storage/status_macros.h"
@@ -100,6 +101,9 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   storage::EngineOptions engine_options;
   engine_options.path = options.data_dir;
   engine_options.clock = options.clock;
+  engine_options.after_command = server->reactions_.Hook();
+  projects::RegisterReactions(server->reactions_);
+  RETURN_IF_ERROR(server->reactions_.Check());
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
   identity::IdentityService::RegisterTimers(server->engine_.get());
   projects::RegisterTimers(*server->engine_);
@@ -112,10 +116,13 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   server->identity_ = std::make_unique<identity::IdentityService>(
       server->engine_.get(), server->auth_.get(),
       [auth = server->auth_.get()] { auth->Invalidate(); });
-  server->admin_ = std::make_unique<admin::AdminService>(server->engine_.get(),
-                                                         server->auth_.get());
-  server->events_ = std::make_unique<admin::EventService>(server->engine_.get(),
-                                                          server->auth_.get());
+  server->backups_ =
+      std::make_unique<admin::BackupRunner>(server->engine_.get());
+  ASSIGN_OR_RETURN(server->admin_,
+                   admin::BindAdminService(*server->auth_, *server->engine_,
+                                           *server->backups_));
+  ASSIGN_OR_RETURN(server->events_,
+                   admin::BindEventService(*server->auth_, *server->engine_));
   ASSIGN_OR_RETURN(server->projects_, projects::BindProjectService(
                                           *server->auth_, *server->engine_));
   ASSIGN_OR_RETURN(server->tasks_,
@@ -196,7 +203,7 @@ void MopsServer::Shutdown() {
                       std::chrono::seconds(10));
     server_->Wait();
   }
-  admin_.reset();  // joins backups still running
+  backups_.reset();  // joins backups still running
   if (engine_) engine_->Close();
   LogInfo("database closed at revision ",
           engine_ ? engine_->committed_revision() : 0);

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
+#include "services/common/reactions.h"
 #include "storage/clock.h"
 #include "storage/engine.h"
 
@@ -25,8 +26,7 @@ class ApprovalService;
 class CalendarService;
 }  // namespace approvals
 namespace admin {
-class AdminService;
-class EventService;
+class BackupRunner;
 }  // namespace admin
 
 inline constexpr char kDefaultListen[] = "127.0.0.1:7878";
@@ -66,11 +66,14 @@ class MopsServer {
 
   ServerOptions options_;
   std::string address_;
+  // Before engine_: the engine's after_command hook runs them.
+  Reactions reactions_;
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<identity::TokenAuthenticator> auth_;
   std::unique_ptr<identity::IdentityService> identity_;
-  std::unique_ptr<admin::AdminService> admin_;
-  std::unique_ptr<admin::EventService> events_;
+  std::unique_ptr<admin::BackupRunner> backups_;
+  std::unique_ptr<grpc::Service> admin_;
+  std::unique_ptr<grpc::Service> events_;
   std::unique_ptr<grpc::Service> projects_;
   std::unique_ptr<grpc::Service> tasks_;
   std::unique_ptr<approvals::ApprovalService> approvals_;

@@ -909,7 +909,7 @@ TEST_F(ProjectsTest, OverdueTimerFiresOnceForOpenTasksAtTheCurrentDueTime) {
   EXPECT_EQ(CountEvents("task.overdue", "projects/web/tasks/moved"), 0);
   for (const auto& e : AllEvents()) {
     if (e.type() == "task.overdue") {
-      EXPECT_EQ(e.data().at("assignee"), "users/mia");
+      EXPECT_EQ(e.task_overdue().task().assignee(), "users/mia");
       EXPECT_EQ(e.actor(), "system");
     }
   }

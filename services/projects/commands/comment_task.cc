@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/events.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
 #include "services/projects/commands/commands.h"
@@ -35,10 +36,9 @@ absl::Status CommentTask::Apply(Txn& txn, const Principal& p,
       },
       out,
       [&](const v1::Task& t) {
-        v1::Event e = p.NewEvent("task.commented", t.name());
-        (*e.mutable_data())["comment_index"] =
-            absl::StrCat(t.comments_size() - 1);
-        txn.Emit(std::move(e));
+        v1::Event e;
+        *e.mutable_task_commented()->mutable_task() = t;
+        Emit(txn, p, t.name(), std::move(e));
         return absl::OkStatus();
       });
 }

@@ -27,7 +27,7 @@ absl::Status CompleteTask::Apply(Txn& txn, const Principal& p,
         *t.mutable_complete_time() = ToProtoTime(txn.Now());
         return absl::OkStatus();
       },
-      out, [&](const v1::Task& t) { return RecordUnblocked(txn, p, t); });
+      out);
 }
 
 }  // namespace mops::services::projects::commands

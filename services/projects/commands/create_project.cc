@@ -1,5 +1,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/events.h"
 #include "services/common/ids.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
@@ -58,9 +59,9 @@ absl::Status CreateProject::Apply(Txn& txn, const Principal& p,
   *project.mutable_create_time() = ToProtoTime(txn.Now());
   *project.mutable_update_time() = ToProtoTime(txn.Now());
   txn.PutProto(Cf::kRecords, keys::Project(id), project);
-  v1::Event e = p.NewEvent("project.created", project.name());
-  (*e.mutable_data())["team"] = project.team();
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_project_created()->mutable_project() = project;
+  Emit(txn, p, project.name(), std::move(e));
   return absl::OkStatus();
 }
 

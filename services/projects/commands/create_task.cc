@@ -1,5 +1,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/events.h"
 #include "services/common/ids.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
@@ -76,10 +77,9 @@ absl::Status CreateTask::Apply(Txn& txn, const Principal& p, const Request& req,
   RETURN_IF_ERROR(ResolveDependencies(txn, {project_id, task_id}, &task));
   *task.mutable_create_time() = ToProtoTime(txn.Now());
   SaveTask(txn, nullptr, &task);
-  v1::Event e = p.NewEvent("task.created", task.name());
-  if (!task.assignee().empty())
-    (*e.mutable_data())["assignee"] = task.assignee();
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_task_created()->mutable_task() = task;
+  Emit(txn, p, task.name(), std::move(e));
   return absl::OkStatus();
 }
 

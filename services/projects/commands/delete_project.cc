@@ -1,5 +1,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/events.h"
 #include "services/common/ids.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
@@ -45,9 +46,11 @@ absl::Status DeleteProject::Apply(Txn& txn, const Principal& p,
   }
   for (const v1::Task& t : tasks) RETURN_IF_ERROR(RemoveTask(txn, p, t));
   txn.Delete(Cf::kRecords, keys::Project(id));
-  v1::Event e = p.NewEvent("project.deleted", project.name());
-  (*e.mutable_data())["deleted_tasks"] = absl::StrCat(tasks.size());
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_project_deleted()->mutable_project() = project;
+  e.mutable_project_deleted()->set_deleted_tasks(
+      static_cast<int32_t>(tasks.size()));
+  Emit(txn, p, project.name(), std::move(e));
   out->set_deleted_tasks(static_cast<int32_t>(tasks.size()));
   return absl::OkStatus();
 }

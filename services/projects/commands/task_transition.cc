@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/events.h"
 #include "services/common/validation.h"
 #include "services/projects/state.h"
 #include "storage/keys.h"
@@ -33,12 +34,11 @@ absl::Status Transition(
   RETURN_IF_ERROR(change(task));
   SaveTask(txn, &old, &task);
   if (old.state() != task.state()) {
-    v1::Event e = p.NewEvent("task.state_changed", task.name());
-    (*e.mutable_data())["from"] = v1::Task::State_Name(old.state());
-    (*e.mutable_data())["to"] = v1::Task::State_Name(task.state());
-    if (!task.blocked_reason().empty())
-      (*e.mutable_data())["reason"] = task.blocked_reason();
-    txn.Emit(std::move(e));
+    v1::Event e;
+    v1::TaskStateChanged* payload = e.mutable_task_state_changed();
+    *payload->mutable_task() = task;
+    payload->set_from(old.state());
+    Emit(txn, p, task.name(), std::move(e));
   }
   if (after) RETURN_IF_ERROR(after(task));
   return absl::OkStatus();
@@ -63,32 +63,6 @@ absl::Status RequireDependenciesDone(const Reader& reader, const v1::Task& t,
   return absl::FailedPreconditionError(absl::StrCat(
       "cannot ", action, " ", t.name(),
       ": unfinished dependencies: ", absl::StrJoin(unfinished, ", ")));
-}
-
-// After `done` completes: dependents whose dependencies are all done now.
-absl::Status RecordUnblocked(Txn& txn, const Principal& p,
-                             const v1::Task& done) {
-  const TaskId id = IdOf(done);
-  std::vector<std::pair<std::string, std::string>> dependents;
-  RETURN_IF_ERROR(txn.Scan(Cf::kIndex,
-                           keys::IdxTaskDependents(id.project, id.task), "",
-                           [&](absl::string_view key, absl::string_view) {
-                             if (auto d = keys::TaskOfIndexRow(key))
-                               dependents.push_back(*d);
-                             return true;
-                           }));
-  for (const auto& [project, task_id] : dependents) {
-    ASSIGN_OR_RETURN(v1::Task d, LoadTask(txn, project, task_id));
-    if (!IsOpen(d.state())) continue;
-    ASSIGN_OR_RETURN(std::vector<std::string> unfinished,
-                     UnfinishedDependencies(txn, d));
-    if (!unfinished.empty()) continue;
-    v1::Event e = p.NewEvent("task.unblocked", d.name());
-    (*e.mutable_data())["completed_dependency"] = done.name();
-    if (!d.assignee().empty()) (*e.mutable_data())["assignee"] = d.assignee();
-    txn.Emit(std::move(e));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace mops::services::projects::commands

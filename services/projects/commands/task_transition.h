@@ -30,11 +30,6 @@ absl::Status RequireDependenciesDone(const storage::Reader& reader,
                                      const v1::Task& t,
                                      absl::string_view action);
 
-// After `done` completes: task.unblocked for each dependent whose
-// dependencies are all done now.
-absl::Status RecordUnblocked(storage::Txn& txn, const Principal& p,
-                             const v1::Task& done);
-
 // Validate of the methods that take a task name.
 absl::Status ValidateTaskName(absl::string_view name);
 

@@ -1,5 +1,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/events.h"
 #include "services/common/ids.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
@@ -87,14 +88,15 @@ absl::Status UpdateProject::Apply(Txn& txn, const Principal& p,
   project.set_etag(EtagOf(txn.revision()));
   *project.mutable_update_time() = ToProtoTime(txn.Now());
   txn.PutProto(Cf::kRecords, keys::Project(id), project);
-  v1::Event e = p.NewEvent("project.updated", project.name());
-  (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_project_updated()->mutable_project() = project;
+  *e.mutable_project_updated()->mutable_fields() = req.update_mask().paths();
+  Emit(txn, p, project.name(), std::move(e));
   if (project.state() != old_state) {
-    v1::Event s = p.NewEvent("project.state_changed", project.name());
-    (*s.mutable_data())["from"] = v1::Project::State_Name(old_state);
-    (*s.mutable_data())["to"] = v1::Project::State_Name(project.state());
-    txn.Emit(s);
+    v1::Event s;
+    *s.mutable_project_state_changed()->mutable_project() = project;
+    s.mutable_project_state_changed()->set_from(old_state);
+    Emit(txn, p, project.name(), std::move(s));
   }
   *out = std::move(project);
   return absl::OkStatus();

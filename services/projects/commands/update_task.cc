@@ -1,5 +1,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/events.h"
 #include "services/common/ids.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
@@ -98,9 +99,10 @@ absl::Status UpdateTask::Apply(Txn& txn, const Principal& p, const Request& req,
   }
   RETURN_IF_ERROR(ValidateTaskFields(task));
   SaveTask(txn, &old, &task);
-  v1::Event e = p.NewEvent("task.updated", task.name());
-  (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_task_updated()->mutable_task() = task;
+  *e.mutable_task_updated()->mutable_fields() = req.update_mask().paths();
+  Emit(txn, p, task.name(), std::move(e));
   *out = std::move(task);
   return absl::OkStatus();
 }

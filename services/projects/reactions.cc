@@ -1,0 +1,54 @@
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "services/common/events.h"
+#include "services/projects/projects.h"
+#include "services/projects/state.h"
+#include "storage/keys.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::projects {
+namespace {
+
+namespace keys = storage::keys;
+using storage::Cf;
+using storage::Txn;
+using namespace internal;  // NOLINT
+
+// After `done` completes: dependents whose dependencies are all done now.
+absl::Status RecordUnblocked(Txn& txn, const v1::Event& cause) {
+  const v1::Task& done = cause.task_state_changed().task();
+  if (done.state() != v1::Task::DONE) return absl::OkStatus();
+  const TaskId id = IdOf(done);
+  std::vector<std::pair<std::string, std::string>> dependents;
+  RETURN_IF_ERROR(txn.Scan(Cf::kIndex,
+                           keys::IdxTaskDependents(id.project, id.task), "",
+                           [&](absl::string_view key, absl::string_view) {
+                             if (auto d = keys::TaskOfIndexRow(key))
+                               dependents.push_back(*d);
+                             return true;
+                           }));
+  for (const auto& [project, task_id] : dependents) {
+    ASSIGN_OR_RETURN(v1::Task d, LoadTask(txn, project, task_id));
+    if (!IsOpen(d.state())) continue;
+    ASSIGN_OR_RETURN(std::vector<std::string> unfinished,
+                     UnfinishedDependencies(txn, d));
+    if (!unfinished.empty()) continue;
+    v1::Event e;
+    v1::TaskUnblocked* payload = e.mutable_task_unblocked();
+    *payload->mutable_task() = d;
+    payload->set_completed_dependency(done.name());
+    EmitReaction(txn, cause, d.name(), std::move(e));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RegisterReactions(Reactions& reactions) {
+  reactions.On("task.state_changed", "projects.unblock-dependents",
+               RecordUnblocked);
+}
+
+}  // namespace mops::services::projects
