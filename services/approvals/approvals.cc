@@ -13,6 +13,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/approvals/rules.h"
+#include "services/calendars/business_clock.h"
+#include "services/calendars/calendar.h"
+#include "services/calendars/due.h"
 #include "services/common/crypto.h"
 #include "services/common/filter.h"
 #include "services/common/ids.h"
@@ -29,6 +32,9 @@
 namespace mops::services::approvals {
 
 namespace keys = storage::keys;
+using calendars::BusinessCalendar;
+using calendars::BusinessClock;
+using calendars::kDefaultCalendarId;
 using mops::internal::v1::PageCursor;
 using mops::internal::v1::TimerRecord;
 using storage::Cf;
@@ -154,24 +160,28 @@ void SaveApproval(Txn& txn, const v1::Approval* old, v1::Approval* a) {
   txn.PutProto(Cf::kRecords, keys::Approval(IdOf(a->name())), *a);
 }
 
-// Reminders at 75% and 90% of the round's time, and the deadline. Each
-// carries the round, so a later round's timers are the only live ones.
-void ArmTimers(Txn& txn, const v1::Approval& a) {
+struct Reminder {
+  int percent;
+  absl::Time at;
+};
+
+// The round's reminders and its deadline. Each carries the round, so a later
+// round's timers are the only live ones.
+void ArmTimers(Txn& txn, const v1::Approval& a,
+               const std::vector<Reminder>& reminders) {
   if (!a.has_due_time() || a.state() != v1::Approval::PENDING) return;
-  const absl::Time start = FromProtoTime(a.round_start_time());
-  const absl::Time due = FromProtoTime(a.due_time());
-  for (int percent : {75, 90}) {
+  for (const Reminder& r : reminders) {
     TimerRecord t;
     t.set_kind(kReminderTimer);
     t.set_target(a.name());
-    t.set_payload(absl::StrCat(a.round(), ":", percent));
-    if (due > start) txn.SetTimer(start + (due - start) * percent / 100, t);
+    t.set_payload(absl::StrCat(a.round(), ":", r.percent));
+    txn.SetTimer(r.at, t);
   }
   TimerRecord t;
   t.set_kind(kDeadlineTimer);
   t.set_target(a.name());
   t.set_payload(absl::StrCat(a.round()));
-  txn.SetTimer(due, t);
+  txn.SetTimer(FromProtoTime(a.due_time()), t);
 }
 
 absl::StatusOr<std::vector<v1::Membership>> MembersOf(const Reader& reader,
@@ -244,18 +254,29 @@ std::string DefaultCalendarFor(const Reader& reader, const v1::Approval& a) {
   return absl::StrCat("calendars/", kDefaultCalendarId);
 }
 
-// Sets round_start_time and due_time for a new round.
-absl::Status ScheduleRound(const Reader& reader, Txn& txn, v1::Approval* a) {
-  *a->mutable_round_start_time() = ToProtoTime(txn.Now());
+// Sets round_start_time and due_time for a new round and returns its
+// reminders: at 75% and 90% of the round's business time (none when the
+// round has no business time).
+absl::StatusOr<std::vector<Reminder>> ScheduleRound(const Reader& reader,
+                                                    Txn& txn, v1::Approval* a) {
+  const absl::Time now = txn.Now();
+  *a->mutable_round_start_time() = ToProtoTime(now);
+  std::vector<Reminder> reminders;
   if (a->due().empty()) {
     a->clear_due_time();
-    return absl::OkStatus();
+    return reminders;
   }
   ASSIGN_OR_RETURN(v1::Calendar c, LoadCalendar(reader, IdOf(a->calendar())));
-  ASSIGN_OR_RETURN(BusinessCalendar cal, BusinessCalendar::FromProto(c));
-  ASSIGN_OR_RETURN(absl::Time due, ResolveDue(a->due(), cal, txn.Now()));
+  ASSIGN_OR_RETURN(BusinessClock clock, BusinessClock::FromProto(c));
+  ASSIGN_OR_RETURN(absl::Time due, calendars::ResolveDue(a->due(), clock, now));
   *a->mutable_due_time() = ToProtoTime(due);
-  return absl::OkStatus();
+  ASSIGN_OR_RETURN(absl::Duration round, clock.Elapsed(now, due));
+  if (round <= absl::ZeroDuration()) return reminders;
+  for (int percent : {75, 90}) {
+    ASSIGN_OR_RETURN(absl::Time at, clock.Add(now, round * percent / 100));
+    reminders.push_back({percent, at});
+  }
+  return reminders;
 }
 
 absl::Status ValidateSubject(const Reader& reader, const std::string& subject) {
@@ -421,7 +442,7 @@ absl::Status EnsureDefaultCalendar(Txn& txn) {
   ASSIGN_OR_RETURN(auto row,
                    txn.Get(Cf::kRecords, keys::Calendar(kDefaultCalendarId)));
   if (row) return absl::OkStatus();
-  v1::Calendar c = DefaultCalendar();
+  v1::Calendar c = calendars::DefaultCalendar();
   c.set_etag(EtagOf(txn.revision()));
   *c.mutable_create_time() = ToProtoTime(txn.Now());
   *c.mutable_update_time() = ToProtoTime(txn.Now());
@@ -673,7 +694,8 @@ absl::StatusOr<v1::Approval> CreateApproval(
   for (int i = 0; i < a.groups_size(); ++i) {
     RETURN_IF_ERROR(ValidateGroup(txn, i, a.mutable_groups(i)));
   }
-  if (!a.due().empty()) RETURN_IF_ERROR(ValidateDue("approval.due", a.due()));
+  if (!a.due().empty())
+    RETURN_IF_ERROR(calendars::ValidateDue("approval.due", a.due()));
   if (!a.calendar().empty()) {
     ASSIGN_OR_RETURN(std::string cal,
                      ParseId("approval.calendar", a.calendar(), "calendars/*"));
@@ -696,14 +718,15 @@ absl::StatusOr<v1::Approval> CreateApproval(
   a.clear_decisions();
   a.clear_complete_time();
   RETURN_IF_ERROR(ResolveEligible(txn, &a));
-  RETURN_IF_ERROR(ScheduleRound(txn, txn, &a));
-  if (!a.due().empty() && !IsRelativeDue(a.due()) &&
+  ASSIGN_OR_RETURN(std::vector<Reminder> reminders,
+                   ScheduleRound(txn, txn, &a));
+  if (!a.due().empty() && !calendars::IsRelativeDue(a.due()) &&
       FromProtoTime(a.due_time()) <= txn.Now()) {
     return absl::InvalidArgumentError("approval.due is in the past");
   }
   *a.mutable_create_time() = ToProtoTime(txn.Now());
   SaveApproval(txn, nullptr, &a);
-  ArmTimers(txn, a);
+  ArmTimers(txn, a, reminders);
   v1::Event e = ApprovalEvent(p, "approval.requested", a);
   (*e.mutable_data())["subject"] = a.subject();
   (*e.mutable_data())["approvers"] = absl::StrJoin(StillToDecide(a), ",");
@@ -809,9 +832,10 @@ absl::StatusOr<v1::Approval> ResubmitApproval(
   a.set_state(v1::Approval::PENDING);
   if (!req.asset_version().empty()) a.set_asset_version(req.asset_version());
   RETURN_IF_ERROR(ResolveEligible(txn, &a));
-  RETURN_IF_ERROR(ScheduleRound(txn, txn, &a));
+  ASSIGN_OR_RETURN(std::vector<Reminder> reminders,
+                   ScheduleRound(txn, txn, &a));
   SaveApproval(txn, &old, &a);
-  ArmTimers(txn, a);
+  ArmTimers(txn, a, reminders);
   v1::Event e = ApprovalEvent(p, "approval.resubmitted", a);
   if (!req.comment().empty()) (*e.mutable_data())["comment"] = req.comment();
   if (!a.asset_version().empty())

@@ -10,7 +10,6 @@
 #include "absl/time/time.h"
 #include "mops/internal/v1/records.pb.h"
 #include "mops/v1/approvals.pb.h"
-#include "services/approvals/calendar.h"
 #include "services/common/principal.h"
 #include "storage/engine.h"
 

@@ -389,9 +389,15 @@ TEST_F(ApprovalsTest, RemindersAndExpiryAcrossAWeekend) {
   v1::Approval a;
   Must(Request("req", {Users({"fin1"})}, &a, "2bh"));
   EXPECT_EQ(services::FromProtoTime(a.due_time()), T("2026-11-30T10:00:00Z"));
-  clock_.Set(T("2026-11-29T12:00:00Z"));  // Sunday noon: 44h of 66h
+  // Reminders at 75% and 90% of the two business hours: Monday 09:30 and
+  // 09:48, not at 75% of the 66 hours on the wall clock.
+  clock_.Set(T("2026-11-30T09:29:00Z"));
   Settle();
   EXPECT_EQ(CountEvents("approval.reminder", a.name()), 0);
+  clock_.Set(T("2026-11-30T09:30:00Z"));
+  EXPECT_TRUE(WaitForEvent("approval.reminder", a.name(), 1));
+  Settle();
+  EXPECT_EQ(CountEvents("approval.reminder", a.name()), 1);
   clock_.Set(T("2026-11-30T09:59:00Z"));
   EXPECT_TRUE(WaitForEvent("approval.reminder", a.name(), 2));
   EXPECT_EQ(Get(a.name()).state(), v1::Approval::PENDING);
