@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "grpcpp/impl/codegen/rpc_service_method.h"
 #include "grpcpp/impl/codegen/server_callback_handlers.h"
+#include "services/common/message_checks.h"
 #include "services/common/request_log.h"
 #include "storage/log.h"
 
@@ -36,6 +37,7 @@ absl::Status Prepare(const Authenticator& auth,
   if (!p.ok()) return p.status();
   *principal = *std::move(p);
   if (absl::Status s = ParseWireRequest(bytes, request); !s.ok()) return s;
+  if (absl::Status s = CheckMessage(*request); !s.ok()) return s;
   if (method.request_id != nullptr) {
     return ValidateRequestId(request->GetReflection()->GetStringReference(
         *request, method.request_id, nullptr));

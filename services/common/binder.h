@@ -78,7 +78,8 @@ class BoundService : public grpc::Service {
 namespace binder_internal {
 
 // Authenticates, parses `bytes` into *request, checks it against its
-// descriptor and the request_id's length.
+// descriptor (message_checks.h: timestamp and duration ranges, enum values,
+// (mops.v1.field) limits) and the request_id's length.
 absl::Status Prepare(const Authenticator& auth,
                      const grpc::CallbackServerContext& context,
                      const MethodInfo& method, const grpc::ByteBuffer& bytes,
