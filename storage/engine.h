@@ -9,6 +9,7 @@
 #ifndef MOPS_STORAGE_ENGINE_H_
 #define MOPS_STORAGE_ENGINE_H_
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -31,6 +32,7 @@
 #include "mops/v1/events.pb.h"
 #include "storage/clock.h"
 #include "storage/column_families.h"
+#include "storage/key_spaces.h"
 #include "storage/write_set.h"
 
 namespace google::protobuf {
@@ -41,6 +43,7 @@ class DB;
 class Env;
 class FileSystem;
 class ColumnFamilyHandle;
+class SliceTransform;
 class Status;
 class WriteBatch;
 }  // namespace rocksdb
@@ -48,8 +51,9 @@ class WriteBatch;
 namespace mops::storage {
 
 // The data format this build writes. Format 1 (one index family) is moved
-// to it when opened; opening a folder of any other version fails and changes
-// nothing.
+// to it when opened: each row of an index space with a family of its own
+// (KeySpace::family) goes there. Opening a folder of any other version fails
+// and changes nothing.
 inline constexpr uint32_t kFormatVersion = 2;
 
 using ScanFn =
@@ -186,6 +190,10 @@ class Txn : public Reader {
 struct EngineOptions {
   // The data folder; created when missing.
   std::string path;
+  // Every domain's key spaces (storage adds its own). The engine opens a
+  // family for each index space that names one; rows of prefixes no space
+  // registers stay in their column family's shared family.
+  KeySpaceRegistry key_spaces;
   Clock* clock = RealClock::Get();
   // The file system under the data folder; null for the local one. Tests
   // put one here that fails on purpose (a full disk).
@@ -223,7 +231,9 @@ class Engine : public Reader {
       std::function<absl::Status(Txn&, const mops::internal::v1::TimerRecord&)>;
 
   // Opens (or creates) the data folder. Fails, changing nothing, when the
-  // folder holds another format version or is not a mops data folder.
+  // key spaces do not validate (INVALID_ARGUMENT), or the folder holds
+  // another format version, a column family no key space names, or is not
+  // a mops data folder (FAILED_PRECONDITION).
   static absl::StatusOr<std::unique_ptr<Engine>> Open(
       const EngineOptions& options);
   ~Engine() override;
@@ -277,7 +287,7 @@ class Engine : public Reader {
     Done done;
   };
 
-  explicit Engine(const EngineOptions& options);
+  Engine(const EngineOptions& options, const KeySpaceRegistry& spaces);
   absl::Status OpenDb();
   void Loop();
   bool HasWorkLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -311,14 +321,21 @@ class Engine : public Reader {
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const {
     return handles_[CfIndex(cf)];
   }
-  // The family that stores `key` of `cf` (index kinds have their own).
+  // The family that stores `key` of `cf` (an index space may have its own).
   rocksdb::ColumnFamilyHandle* handle(Cf cf, absl::string_view key) const {
-    return handles_[StoredCfIndex(cf, key)];
+    if (cf != Cf::kIndex || key.empty()) return handle(cf);
+    return handles_[index_family_[static_cast<unsigned char>(key[0])]];
   }
-  // Format 1 to 2: index rows into their kinds' families.
-  absl::Status MoveIndexRowsToKindFamilies();
+  // Format 1 to 2: index rows into their spaces' own families.
+  absl::Status MoveIndexRowsToOwnFamilies();
 
   const EngineOptions options_;
+  // From the key spaces: the RocksDB families in handle order (kCfNames,
+  // then the index spaces' own), the handle index of each first byte of an
+  // index key, and the memtables' insert hint heads.
+  std::vector<std::string> family_names_;
+  std::array<uint16_t, 256> index_family_;
+  std::shared_ptr<const rocksdb::SliceTransform> heads_;
   std::unique_ptr<rocksdb::Env> env_;  // outlives db_ (deleted in Close)
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

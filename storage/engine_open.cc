@@ -1,6 +1,7 @@
 // Engine: opening the data folder (its format, its column families, the
 // format 1 -> 2 move) and copying it.
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -52,28 +53,35 @@ constexpr uint64_t kWalZeroChunkBytes = 1 << 20;
 // "index" family. Still opened, and moved on at the first start.
 constexpr uint32_t kSharedIndexFormat = 1;
 
-// Memtable insert hints per key head (keys::KeyHead): a batch writes a run
-// of task rows, then a run of assignee rows, then of team rows ..., each
-// right after where the previous batch left it. With one remembered insert
-// position per memtable every run started with a search from the top; with
-// one per head it starts next to the right place.
+// Memtable insert hints per key head (KeyHead, by each space's shape): a
+// batch writes a run of task rows, then a run of assignee rows, then of team
+// rows ..., each right after where the previous batch left it. With one
+// remembered insert position per memtable every run started with a search
+// from the top; with one per head it starts next to the right place.
 class KeyHeadTransform : public rocksdb::SliceTransform {
  public:
+  explicit KeyHeadTransform(const std::array<HeadShape, 256>& shapes)
+      : shapes_(shapes) {}
   const char* Name() const override { return "mops.KeyHead"; }
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    absl::string_view head = KeyHead({key.data(), key.size()});
+    const absl::string_view k(key.data(), key.size());
+    if (k.empty()) return key;
+    absl::string_view head = KeyHead(k, shapes_[static_cast<uint8_t>(k[0])]);
     return {head.data(), head.size()};
   }
   bool InDomain(const rocksdb::Slice& key) const override {
     return !key.empty();
   }
+
+ private:
+  const std::array<HeadShape, 256> shapes_;
 };
 
-rocksdb::ColumnFamilyOptions CfOptions() {
+// `heads` may be null (no insert hints).
+rocksdb::ColumnFamilyOptions CfOptions(
+    const std::shared_ptr<const rocksdb::SliceTransform>& heads) {
   static const std::shared_ptr<rocksdb::Cache> cache =
       rocksdb::NewLRUCache(kBlockCacheBytes);
-  static const std::shared_ptr<const rocksdb::SliceTransform> heads =
-      std::make_shared<KeyHeadTransform>();
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   // Bloom filters let a Get skip files that cannot hold the key.
@@ -88,20 +96,22 @@ rocksdb::ColumnFamilyOptions CfOptions() {
   return options;
 }
 
-// Every family, in handle order (column_families.h).
-std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors() {
+std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(
+    const std::vector<std::string>& names,
+    const std::shared_ptr<const rocksdb::SliceTransform>& heads) {
   std::vector<rocksdb::ColumnFamilyDescriptor> out;
-  for (absl::string_view name : kCfNames) {
-    out.emplace_back(std::string(name), CfOptions());
-  }
-  for (absl::string_view name : kIndexKindCfNames) {
-    out.emplace_back(std::string(name), CfOptions());
+  for (const std::string& name : names) {
+    out.emplace_back(name, CfOptions(heads));
   }
   return out;
 }
 
-// Reads the format version of an existing database without writing to it.
-absl::Status CheckExistingFormat(const std::string& path) {
+// Reads the format version of an existing database without writing to it,
+// and checks that `families` (the engine's, from its key spaces) include
+// every family the folder holds: RocksDB opens a folder only with all of
+// them, and rows in a family nobody names would be out of reach.
+absl::Status CheckExistingFormat(const std::string& path,
+                                 const std::vector<std::string>& families) {
   std::vector<std::string> cfs;
   rocksdb::Status s =
       rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &cfs);
@@ -116,6 +126,15 @@ absl::Status CheckExistingFormat(const std::string& path) {
           name, "\" is missing)"));
     }
   }
+  for (const std::string& name : cfs) {
+    if (std::find(families.begin(), families.end(), name) == families.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data folder ", path, " holds column family \"", name,
+          "\", which no registered key space names (this mopsd does not "
+          "register the key space that wrote it). Use a mopsd that matches "
+          "the data; nothing was changed"));
+    }
+  }
   // Read-only opens replay the whole WAL, but insert only the rows of the
   // families they open: opening all of them here doubled the time of a
   // start after a crash (the WAL replayed into every memtable twice).
@@ -126,7 +145,8 @@ absl::Status CheckExistingFormat(const std::string& path) {
               fn) -> absl::Status {
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
     for (Cf cf : families) {
-      descriptors.emplace_back(std::string(kCfNames[CfIndex(cf)]), CfOptions());
+      descriptors.emplace_back(std::string(kCfNames[CfIndex(cf)]),
+                               CfOptions(nullptr));
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
@@ -179,16 +199,29 @@ absl::Status CheckExistingFormat(const std::string& path) {
 
 // ---------------------------------------------------------------- Engine
 
-Engine::Engine(const EngineOptions& options) : options_(options) {}
+Engine::Engine(const EngineOptions& options, const KeySpaceRegistry& spaces)
+    : options_(options),
+      family_names_(kCfNames.begin(), kCfNames.end()),
+      heads_(std::make_shared<KeyHeadTransform>(spaces.HeadShapes())) {
+  index_family_.fill(CfIndex(Cf::kIndex));
+  for (const KeySpace& space : spaces.WithOwnFamily()) {
+    index_family_[space.prefix] = static_cast<uint16_t>(family_names_.size());
+    family_names_.emplace_back(space.family);
+  }
+}
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
     const EngineOptions& options) {
   if (options.path.empty()) {
     return absl::InvalidArgumentError("data folder path is empty");
   }
+  KeySpaceRegistry spaces = options.key_spaces;
+  AddStorageKeySpaces(spaces);
+  RETURN_IF_ERROR(spaces.Validate());
+  auto engine = std::unique_ptr<Engine>(new Engine(options, spaces));
   std::error_code ec;
   if (fs::exists(fs::path(options.path) / "CURRENT", ec)) {
-    RETURN_IF_ERROR(CheckExistingFormat(options.path));
+    RETURN_IF_ERROR(CheckExistingFormat(options.path, engine->family_names_));
   } else if (fs::exists(options.path, ec) && !fs::is_empty(options.path, ec)) {
     // Refuse to mix our files into a folder that holds something else. A
     // lone admin.token (left by an earlier first start) is ours.
@@ -201,7 +234,6 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
       }
     }
   }
-  auto engine = std::unique_ptr<Engine>(new Engine(options));
   RETURN_IF_ERROR(engine->OpenDb());
   return engine;
 }
@@ -224,15 +256,16 @@ absl::Status Engine::OpenDb() {
   db_options.IncreaseParallelism(2);
   db_options.db_write_buffer_size = kMemtableBytes;
   db_options.max_total_wal_size = kMaxWalBytes;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options_.path,
-                                        Descriptors(), &handles_, &db_);
+  rocksdb::Status s =
+      rocksdb::DB::Open(db_options, options_.path,
+                        Descriptors(family_names_, heads_), &handles_, &db_);
   RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options_.path)));
 
   std::string value;
   s = db_->Get(rocksdb::ReadOptions(), handle(Cf::kMeta),
                keys::MetaFormatVersion(), &value);
   if (s.ok() && value == absl::StrCat(kSharedIndexFormat)) {
-    RETURN_IF_ERROR(MoveIndexRowsToKindFamilies());
+    RETURN_IF_ERROR(MoveIndexRowsToOwnFamilies());
   } else if (s.IsNotFound()) {
     rocksdb::WriteBatch init;
     init.Put(handle(Cf::kMeta), keys::MetaFormatVersion(),
@@ -256,10 +289,12 @@ absl::Status Engine::OpenDb() {
   return absl::OkStatus();
 }
 
-// Each batch moves its rows at once (put into the kind's family, deleted
-// from "index"), so a start that dies midway leaves every row in one place
-// and the next start goes on from there; the new version is written last.
-absl::Status Engine::MoveIndexRowsToKindFamilies() {
+// Driven by the key spaces: a row moves when its prefix's space has a family
+// of its own; rows of other prefixes stay. Each batch moves its rows at once
+// (put into the space's family, deleted from "index"), so a start that dies
+// midway leaves every row in one place and the next start goes on from
+// there; the new version is written last.
+absl::Status Engine::MoveIndexRowsToOwnFamilies() {
   constexpr uint32_t kRowsPerBatch = 10000;
   const absl::Time started = absl::Now();
   uint64_t moved = 0;
@@ -277,7 +312,7 @@ absl::Status Engine::MoveIndexRowsToKindFamilies() {
         db_->NewIterator(rocksdb::ReadOptions(), handle(Cf::kIndex)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const absl::string_view key(it->key().data(), it->key().size());
-      if (StoredCfIndex(Cf::kIndex, key) == CfIndex(Cf::kIndex)) continue;
+      if (handle(Cf::kIndex, key) == handle(Cf::kIndex)) continue;
       RETURN_IF_ERROR(
           FromRocks(batch.Put(handle(Cf::kIndex, key), it->key(), it->value()),
                     "move index rows"));
@@ -303,7 +338,7 @@ absl::Status Engine::MoveIndexRowsToKindFamilies() {
       db_->CompactRange(compact, handle(Cf::kIndex), nullptr, nullptr);
   if (!c.ok()) LogWarning("compacting the old index family: ", c.ToString());
   LogInfo("data format 1 -> ", kFormatVersion, ": moved ", moved,
-          " index rows into one column family per index kind in ",
+          " index rows into their key spaces' own column families in ",
           absl::FormatDuration(absl::Now() - started));
   return absl::OkStatus();
 }
@@ -334,7 +369,8 @@ absl::StatusOr<uint64_t> Engine::Checkpoint(const std::string& dir) {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* copy_raw = nullptr;
   RETURN_IF_ERROR(FromRocks(
-      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, Descriptors(),
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir,
+                                   Descriptors(family_names_, nullptr),
                                    &handles, &copy_raw),
       "open backup"));
   std::unique_ptr<rocksdb::DB> copy(copy_raw);

@@ -1,10 +1,15 @@
-// Every key of the store is built here, and nowhere else.
+// The key codec: every key of the store is built with it, from a declared
+// key space (key_spaces.h), and nowhere else.
 //
-// A key is a one-byte type prefix followed by parts. Integers are big-endian
-// and fixed-width; strings are escaped (0x00 -> 0x00 0xFF) and end with
-// 0x00 0x01. Both keep byte order equal to logical order, and no string part
-// is a prefix of another, so prefix scans return exactly one parent's rows in
-// order.
+// A key is a key space's one-byte prefix followed by parts. Integers are
+// big-endian and fixed-width; strings are escaped (0x00 -> 0x00 0xFF) and
+// end with 0x00 0x01. Both keep byte order equal to logical order, and no
+// string part is a prefix of another, so prefix scans return exactly one
+// parent's rows in order.
+//
+// Storage names no domain: domains declare their spaces and build their
+// keys in services/<domain>/keys.h. Storage's own spaces (meta rows, the
+// change feed, timers) are at the end of this file.
 #ifndef MOPS_STORAGE_KEYS_H_
 #define MOPS_STORAGE_KEYS_H_
 
@@ -15,45 +20,35 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "storage/column_families.h"
 
 namespace mops::storage {
 
-enum class KeyType : uint8_t {
-  // meta column family
-  kMetaFormatVersion = 0x01,
-  kMetaLastRevision = 0x02,
-  kMetaBootstrapped = 0x03,
-  // records column family
-  kUser = 0x10,
-  kTeam = 0x11,
-  kMembership = 0x12,  // team, user
-  kToken = 0x13,       // user, token id
-  kActAsGrant = 0x14,  // bot, user ("-" = any)
-  kRequest = 0x15,     // principal, method, request id
-  kProject = 0x16,     // project
-  kTask = 0x17,        // project, task
-  kCalendar = 0x18,    // calendar
-  kApproval = 0x19,    // approval
-  kDelegation = 0x1A,  // user, delegation
-  // index column family (key-only rows)
-  kIdxUserTeams = 0x80,  // user, team: the teams of a user
-  kIdxTokenId = 0x81,    // token id -> owner's user id (point lookup)
-  // Task indexes end with (project, task). `group` is 0 for open tasks and 1
-  // for closed ones; `due` is the due time in micros (no due time: max).
-  kIdxTaskAssignee = 0x82,     // assignee, group, due, project, task
-  kIdxTaskTeam = 0x83,         // team, group, due, project, task
-  kIdxTaskDue = 0x84,          // group, due, project, task
-  kIdxTaskDependents = 0x85,   // dependency's project and task, project, task
-  kIdxApprovalPending = 0x86,  // user, due, approval: who can still decide
-  kIdxDelegateOf = 0x87,       // delegate, delegator, delegation
-  // events and timers column families
-  kEvent = 0xE0,  // revision, index
-  kTimer = 0xE1,  // due micros, revision, index
+// How much of a key groups rows written near each other (KeyHead).
+enum class HeadShape : uint8_t {
+  kPrefix,       // the prefix alone: one-part keys, sequences
+  kFirstString,  // and the first string part: a parent's rows
+  kFirstByte,    // and the first byte: a one-byte group
+};
+
+// A key space: the keys starting with one prefix byte, living in one column
+// family. Declared once, as a constexpr, next to the functions that build
+// its keys; registered with a KeySpaceRegistry so that the engine checks it
+// and knows where its rows are stored. `name` and `family` must outlive the
+// registry (string literals do).
+struct KeySpace {
+  uint8_t prefix;
+  absl::string_view name;  // for messages
+  Cf cf;
+  HeadShape head = HeadShape::kPrefix;
+  // For index spaces: a RocksDB family of the space's own instead of the
+  // shared "index" one. Empty: the shared one.
+  absl::string_view family = {};
 };
 
 class KeyBuilder {
  public:
-  explicit KeyBuilder(KeyType type);
+  explicit KeyBuilder(const KeySpace& space);
   KeyBuilder& U8(uint8_t v);
   KeyBuilder& U64(uint64_t v);
   KeyBuilder& U32(uint32_t v);
@@ -72,7 +67,10 @@ class KeyBuilder {
 class KeyReader {
  public:
   explicit KeyReader(absl::string_view key) : rest_(key) {}
-  std::optional<KeyType> Type();
+  // The key space's prefix.
+  std::optional<uint8_t> Prefix();
+  // Reads the prefix; true when it is `space`'s.
+  bool In(const KeySpace& space);
   std::optional<uint8_t> U8();
   std::optional<uint64_t> U64();
   std::optional<uint32_t> U32();
@@ -96,92 +94,31 @@ class KeyReader {
 // (an exclusive upper bound for a prefix scan).
 std::string PrefixEnd(absl::string_view prefix);
 
-// The part of a key that groups rows written near each other: the type and,
-// for keys of several parts, the first part (a task's project, an index
-// row's assignee or team, the open/closed group of the due index). The
-// memtables keep an insert position per head, so a batch's rows for
-// different heads do not throw each other's position away.
-absl::string_view KeyHead(absl::string_view key);
+// The smallest key greater than `key` (where a scan resumes after it).
+std::string KeyAfter(absl::string_view key);
+
+// The part of a key that groups rows written near each other: the prefix
+// and, by its space's shape, the first part (a parent's id, an open/closed
+// group). The memtables keep an insert position per head, so a batch's rows
+// for different heads do not throw each other's position away.
+absl::string_view KeyHead(absl::string_view key, HeadShape shape);
 
 namespace keys {
+
+// Storage's own key spaces.
+inline constexpr KeySpace kMetaFormatVersion{0x01, "meta format version",
+                                             Cf::kMeta};
+inline constexpr KeySpace kMetaLastRevision{0x02, "meta last revision",
+                                            Cf::kMeta};
+inline constexpr KeySpace kMetaBootstrapped{0x03, "meta bootstrapped",
+                                            Cf::kMeta};
+inline constexpr KeySpace kEvent{0xE0, "event", Cf::kEvents};  // revision, i
+inline constexpr KeySpace kTimer{0xE1, "timer",
+                                 Cf::kTimers};  // due micros, revision, i
 
 std::string MetaFormatVersion();
 std::string MetaLastRevision();
 std::string MetaBootstrapped();
-
-std::string User(absl::string_view user);
-std::string UserPrefix();
-std::string Team(absl::string_view team);
-std::string TeamPrefix();
-std::string Membership(absl::string_view team, absl::string_view user);
-std::string MembershipPrefix(absl::string_view team);
-std::string Token(absl::string_view user, absl::string_view token_id);
-std::string TokenPrefix(absl::string_view user);
-std::string ActAsGrant(absl::string_view bot, absl::string_view user);
-std::string ActAsGrantPrefix(absl::string_view bot);
-std::string Request(absl::string_view principal, absl::string_view method,
-                    absl::string_view request_id);
-
-std::string IdxUserTeam(absl::string_view user, absl::string_view team);
-std::string IdxUserTeamPrefix(absl::string_view user);
-// Returns the team of an IdxUserTeam key.
-std::optional<std::string> TeamOfIdxUserTeam(absl::string_view key);
-// Its value is the owner's user id: authentication is one point lookup.
-std::string IdxTokenId(absl::string_view token_id);
-
-std::string Project(absl::string_view project);
-std::string ProjectPrefix();
-std::string Task(absl::string_view project, absl::string_view task);
-std::string TaskPrefix(absl::string_view project);
-std::string AllTasksPrefix();
-
-// Index prefixes. Pass group/due to narrow; the due-bounded forms are the
-// range ends for a due-time window.
-std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group);
-std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group,
-                            int64_t due_micros);
-std::string IdxTaskTeam(absl::string_view team, uint8_t group);
-std::string IdxTaskTeam(absl::string_view team, uint8_t group,
-                        int64_t due_micros);
-std::string IdxTaskDue(uint8_t group);
-std::string IdxTaskDue(uint8_t group, int64_t due_micros);
-// Complete index rows for one task.
-std::string IdxTaskAssigneeRow(absl::string_view assignee, uint8_t group,
-                               int64_t due_micros, absl::string_view project,
-                               absl::string_view task);
-std::string IdxTaskTeamRow(absl::string_view team, uint8_t group,
-                           int64_t due_micros, absl::string_view project,
-                           absl::string_view task);
-std::string IdxTaskDueRow(uint8_t group, int64_t due_micros,
-                          absl::string_view project, absl::string_view task);
-std::string IdxTaskDependents(absl::string_view dep_project,
-                              absl::string_view dep_task);
-std::string IdxTaskDependentsRow(absl::string_view dep_project,
-                                 absl::string_view dep_task,
-                                 absl::string_view project,
-                                 absl::string_view task);
-// (project, task) at the end of any task index row.
-std::optional<std::pair<std::string, std::string>> TaskOfIndexRow(
-    absl::string_view key);
-
-std::string Calendar(absl::string_view calendar);
-std::string CalendarPrefix();
-std::string Approval(absl::string_view approval);
-std::string ApprovalPrefix();
-std::string Delegation(absl::string_view user, absl::string_view delegation);
-std::string DelegationPrefix(absl::string_view user);
-std::string IdxApprovalPending(absl::string_view user);
-std::string IdxApprovalPendingRow(absl::string_view user, int64_t due_micros,
-                                  absl::string_view approval);
-// The approval id of an IdxApprovalPending row.
-std::optional<std::string> ApprovalOfPendingRow(absl::string_view key);
-std::string IdxDelegateOf(absl::string_view delegate);
-std::string IdxDelegateOfRow(absl::string_view delegate,
-                             absl::string_view delegator,
-                             absl::string_view delegation);
-// (delegator, delegation) of an IdxDelegateOf row.
-std::optional<std::pair<std::string, std::string>> DelegatorOfRow(
-    absl::string_view key);
 
 std::string Event(uint64_t revision, uint32_t index);
 std::string EventsFrom(uint64_t revision);

@@ -53,10 +53,7 @@ Reader::GetParsed(Cf cf, absl::string_view key,
 absl::Status Reader::Scan(Cf cf, absl::string_view prefix,
                           absl::string_view after, const ScanFn& fn) const {
   std::string start(prefix);
-  if (!after.empty() && after >= prefix) {
-    start.assign(after.data(), after.size());
-    start.push_back('\0');  // the smallest key after `after`
-  }
+  if (!after.empty() && after >= prefix) start = KeyAfter(after);
   return ScanRange(cf, start, PrefixEnd(prefix), fn);
 }
 

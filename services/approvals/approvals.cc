@@ -12,10 +12,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/approvals/keys.h"
 #include "services/approvals/rules.h"
 #include "services/calendars/business_clock.h"
 #include "services/calendars/calendar.h"
 #include "services/calendars/due.h"
+#include "services/calendars/keys.h"
 #include "services/common/crypto.h"
 #include "services/common/filter.h"
 #include "services/common/ids.h"
@@ -24,14 +26,13 @@
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
 #include "services/identity/identity.h"
+#include "services/identity/keys.h"
 #include "services/projects/projects.h"
 #include "services/projects/state.h"
-#include "storage/keys.h"
 #include "storage/status_macros.h"
 
 namespace mops::services::approvals {
 
-namespace keys = storage::keys;
 using calendars::BusinessCalendar;
 using calendars::BusinessClock;
 using calendars::kDefaultCalendarId;
@@ -55,8 +56,9 @@ std::string IdOf(absl::string_view name) {
 absl::StatusOr<v1::Calendar> LoadCalendar(const Reader& reader,
                                           absl::string_view id) {
   v1::Calendar c;
-  ASSIGN_OR_RETURN(bool found,
-                   reader.GetProto(Cf::kRecords, keys::Calendar(id), &c));
+  ASSIGN_OR_RETURN(
+      bool found,
+      reader.GetProto(Cf::kRecords, calendars::keys::Calendar(id), &c));
   if (!found) {
     return absl::NotFoundError(
         absl::StrCat("calendar \"calendars/", id, "\" not found"));
@@ -187,7 +189,7 @@ void ArmTimers(Txn& txn, const v1::Approval& a,
 absl::StatusOr<std::vector<v1::Membership>> MembersOf(const Reader& reader,
                                                       absl::string_view team) {
   return ReadAll<v1::Membership>(reader, Cf::kRecords,
-                                 keys::MembershipPrefix(team));
+                                 identity::keys::MembershipPrefix(team));
 }
 
 absl::StatusOr<bool> IsActiveUser(const Reader& reader,
@@ -439,14 +441,15 @@ filter::Schema ApprovalSchema(const Principal& p) {
 // ------------------------------------------------------------ calendars
 
 absl::Status EnsureDefaultCalendar(Txn& txn) {
-  ASSIGN_OR_RETURN(auto row,
-                   txn.Get(Cf::kRecords, keys::Calendar(kDefaultCalendarId)));
+  ASSIGN_OR_RETURN(
+      auto row,
+      txn.Get(Cf::kRecords, calendars::keys::Calendar(kDefaultCalendarId)));
   if (row) return absl::OkStatus();
   v1::Calendar c = calendars::DefaultCalendar();
   c.set_etag(EtagOf(txn.revision()));
   *c.mutable_create_time() = ToProtoTime(txn.Now());
   *c.mutable_update_time() = ToProtoTime(txn.Now());
-  txn.PutProto(Cf::kRecords, keys::Calendar(kDefaultCalendarId), c);
+  txn.PutProto(Cf::kRecords, calendars::keys::Calendar(kDefaultCalendarId), c);
   txn.Emit(Principal::System().NewEvent("calendar.created", c.name()));
   return absl::OkStatus();
 }
@@ -462,8 +465,8 @@ absl::StatusOr<v1::ListCalendarsResponse> ListCalendars(
   v1::ListCalendarsResponse resp;
   ASSIGN_OR_RETURN(
       *resp.mutable_next_page_token(),
-      ListInto(reader, Cf::kRecords, keys::CalendarPrefix(), req.page_size(),
-               req.page_token(), resp.mutable_calendars()));
+      ListInto(reader, Cf::kRecords, calendars::keys::CalendarPrefix(),
+               req.page_size(), req.page_token(), resp.mutable_calendars()));
   return resp;
 }
 
@@ -475,8 +478,9 @@ absl::StatusOr<v1::Calendar> CreateCalendar(
                                  req.calendar().display_name(),
                                  kMaxDisplayNameLength));
   RETURN_IF_ERROR(BusinessCalendar::FromProto(req.calendar()).status());
-  ASSIGN_OR_RETURN(auto row,
-                   txn.Get(Cf::kRecords, keys::Calendar(req.calendar_id())));
+  ASSIGN_OR_RETURN(
+      auto row,
+      txn.Get(Cf::kRecords, calendars::keys::Calendar(req.calendar_id())));
   if (row) {
     return absl::AlreadyExistsError(absl::StrCat(
         "calendar \"calendars/", req.calendar_id(), "\" already exists"));
@@ -486,7 +490,7 @@ absl::StatusOr<v1::Calendar> CreateCalendar(
   c.set_etag(EtagOf(txn.revision()));
   *c.mutable_create_time() = ToProtoTime(txn.Now());
   *c.mutable_update_time() = ToProtoTime(txn.Now());
-  txn.PutProto(Cf::kRecords, keys::Calendar(req.calendar_id()), c);
+  txn.PutProto(Cf::kRecords, calendars::keys::Calendar(req.calendar_id()), c);
   txn.Emit(p.NewEvent("calendar.created", c.name()));
   return c;
 }
@@ -525,7 +529,7 @@ absl::StatusOr<v1::Calendar> UpdateCalendar(
   RETURN_IF_ERROR(BusinessCalendar::FromProto(c).status());
   c.set_etag(EtagOf(txn.revision()));
   *c.mutable_update_time() = ToProtoTime(txn.Now());
-  txn.PutProto(Cf::kRecords, keys::Calendar(id), c);
+  txn.PutProto(Cf::kRecords, calendars::keys::Calendar(id), c);
   v1::Event e = p.NewEvent("calendar.updated", c.name());
   (*e.mutable_data())["fields"] = absl::StrJoin(req.update_mask().paths(), ",");
   txn.Emit(std::move(e));

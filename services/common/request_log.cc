@@ -5,8 +5,8 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "mops/internal/v1/records.pb.h"
 #include "services/common/crypto.h"
+#include "services/common/keys.h"
 #include "services/common/validation.h"
-#include "storage/keys.h"
 #include "storage/status_macros.h"
 
 namespace mops::services {
@@ -37,11 +37,11 @@ absl::StatusOr<bool> ReplayRequest(storage::Txn& txn,
                                    google::protobuf::Message* response) {
   if (request_id.empty()) return false;
   mops::internal::v1::RequestRecord record;
-  ASSIGN_OR_RETURN(bool found,
-                   txn.GetProto(storage::Cf::kRecords,
-                                storage::keys::Request(principal.RequestScope(),
-                                                       method, request_id),
-                                &record));
+  ASSIGN_OR_RETURN(
+      bool found,
+      txn.GetProto(storage::Cf::kRecords,
+                   keys::Request(principal.RequestScope(), method, request_id),
+                   &record));
   if (!found) return false;
   if (record.request_hash() != Fingerprint(request)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -60,10 +60,9 @@ void RememberRequest(storage::Txn& txn, const Principal& principal,
   mops::internal::v1::RequestRecord record;
   record.set_request_hash(Fingerprint(request));
   record.set_response(response.SerializeAsString());
-  txn.PutProto(
-      storage::Cf::kRecords,
-      storage::keys::Request(principal.RequestScope(), method, request_id),
-      record);
+  txn.PutProto(storage::Cf::kRecords,
+               keys::Request(principal.RequestScope(), method, request_id),
+               record);
 }
 
 }  // namespace mops::services

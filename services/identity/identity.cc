@@ -9,18 +9,19 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "mops/internal/v1/records.pb.h"
+#include "services/calendars/keys.h"
 #include "services/common/crypto.h"
 #include "services/common/pagination.h"
 #include "services/common/request_log.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
+#include "services/identity/keys.h"
 #include "storage/keys.h"
 #include "storage/status_macros.h"
 
 namespace mops::services::identity {
 namespace {
 
-namespace keys = storage::keys;
 using mops::internal::v1::TokenRecord;
 using storage::Cf;
 using storage::Reader;
@@ -230,7 +231,8 @@ std::string TokenCredential::Bearer() const {
 // ------------------------------------------------------------ bootstrap
 
 absl::StatusOr<bool> IsBootstrapped(const Reader& reader) {
-  ASSIGN_OR_RETURN(auto v, reader.Get(Cf::kMeta, keys::MetaBootstrapped()));
+  ASSIGN_OR_RETURN(auto v,
+                   reader.Get(Cf::kMeta, storage::keys::MetaBootstrapped()));
   return v.has_value();
 }
 
@@ -250,7 +252,7 @@ absl::StatusOr<bool> Bootstrap(Txn& txn, const TokenCredential& admin_token) {
   RETURN_IF_ERROR(PutToken(txn, system, kAdminUser, admin_token,
                            "created at first start", nullptr)
                       .status());
-  txn.Put(Cf::kMeta, keys::MetaBootstrapped(), "1");
+  txn.Put(Cf::kMeta, storage::keys::MetaBootstrapped(), "1");
   return true;
 }
 
@@ -454,7 +456,8 @@ absl::StatusOr<v1::Team> UpdateTeam(Txn& txn, const Principal& p,
         ASSIGN_OR_RETURN(
             std::string cal,
             ParseId("team.calendar", req.team().calendar(), "calendars/*"));
-        ASSIGN_OR_RETURN(auto row, txn.Get(Cf::kRecords, keys::Calendar(cal)));
+        ASSIGN_OR_RETURN(auto row,
+                         txn.Get(Cf::kRecords, calendars::keys::Calendar(cal)));
         if (!row) {
           return absl::NotFoundError(
               absl::StrCat("calendar \"calendars/", cal, "\" not found"));

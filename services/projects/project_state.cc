@@ -8,13 +8,12 @@
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
 #include "services/identity/identity.h"
+#include "services/projects/keys.h"
 #include "services/projects/state.h"
-#include "storage/keys.h"
 #include "storage/status_macros.h"
 
 namespace mops::services::projects {
 
-namespace keys = storage::keys;
 using storage::Cf;
 using storage::Reader;
 using storage::Txn;

@@ -7,14 +7,13 @@
 #include "services/common/pagination.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
+#include "services/projects/keys.h"
 #include "services/projects/projects.h"
 #include "services/projects/state.h"
-#include "storage/keys.h"
 #include "storage/status_macros.h"
 
 namespace mops::services::projects::queries {
 
-namespace keys = storage::keys;
 using mops::internal::v1::PageCursor;
 using storage::Cf;
 using storage::Reader;

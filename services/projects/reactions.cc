@@ -3,15 +3,14 @@
 #include <vector>
 
 #include "services/common/events.h"
+#include "services/projects/keys.h"
 #include "services/projects/projects.h"
 #include "services/projects/state.h"
-#include "storage/keys.h"
 #include "storage/status_macros.h"
 
 namespace mops::services::projects {
 namespace {
 
-namespace keys = storage::keys;
 using storage::Cf;
 using storage::Txn;
 using namespace internal;  // NOLINT

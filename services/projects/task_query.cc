@@ -22,14 +22,13 @@
 #include "services/common/pagination.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
+#include "services/projects/keys.h"
 #include "services/projects/projects.h"
 #include "services/projects/state.h"
-#include "storage/keys.h"
 #include "storage/status_macros.h"
 
 namespace mops::services::projects {
 
-namespace keys = storage::keys;
 using mops::internal::v1::PageCursor;
 using storage::Cf;
 using storage::Reader;
@@ -145,9 +144,8 @@ absl::StatusOr<Plan> MakePlan(const filter::Filter& f,
   if (auto proj = f.RequiredEquals("project")) {
     std::string id = IdOf(*proj, "projects/");
     if (!plan.project.empty() && plan.project != id) {
-      plan.groups.clear();  // contradicts the parent: nothing matches
+      plan.groups.clear();  // contradicts the parent: nothing is read
       plan.path = Path::kProject;
-      plan.project = "\x01";  // no such project id
       return plan;
     }
     plan.project = id;
@@ -299,8 +297,7 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
         return absl::InvalidArgumentError(
             "page_token is not valid for this list");
       }
-      std::string resume = cursor.index_key() + std::string(1, '\0');
-      start = std::max(start, resume);
+      start = std::max(start, storage::KeyAfter(cursor.index_key()));
     }
     std::string out;
     size_t taken = 0;

@@ -17,8 +17,13 @@
 #include "services/admin/service.h"
 #include "services/approvals/approvals.h"
 #include "services/approvals/approvals_service.h"
+#include "services/approvals/keys.h"
+#include "services/calendars/keys.h"
+#include "services/common/keys.h"
 #include "services/identity/identity.h"
 #include "services/identity/identity_service.h"
+#include "services/identity/keys.h"
+#include "services/projects/keys.h"
 #include "services/projects/projects.h"
 #include "services/projects/service.h"
 #include "storage/log.h"
@@ -70,6 +75,14 @@ absl::Status WritePrivateFile(const std::string& path,
 
 }  // namespace
 
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
+  keys::RegisterKeySpaces(registry);
+  calendars::keys::RegisterKeySpaces(registry);
+  identity::keys::RegisterKeySpaces(registry);
+  projects::keys::RegisterKeySpaces(registry);
+  approvals::keys::RegisterKeySpaces(registry);
+}
+
 absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
     const ServerOptions& options) {
   if (options.data_dir.empty()) {
@@ -104,6 +117,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   engine_options.after_command = server->reactions_.Hook();
   projects::RegisterReactions(server->reactions_);
   RETURN_IF_ERROR(server->reactions_.Check());
+  RegisterKeySpaces(engine_options.key_spaces);
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
   identity::IdentityService::RegisterTimers(server->engine_.get());
   projects::RegisterTimers(*server->engine_);

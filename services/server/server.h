@@ -42,6 +42,10 @@ struct ServerOptions {
   storage::Clock* clock = storage::RealClock::Get();
 };
 
+// Adds every key space mopsd stores (each domain's and services/common's)
+// to `registry`: what the engine is opened with.
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry);
+
 class MopsServer {
  public:
   // Opens the data folder (creating and seeding it on first start, with the

@@ -6,9 +6,13 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "services/calendars/keys.h"
+#include "services/common/keys.h"
 #include "services/common/time_util.h"
 #include "services/identity/identity.h"
+#include "services/identity/keys.h"
 #include "services/projects/commands/commands.h"
+#include "services/projects/keys.h"
 #include "services/projects/projects.h"
 #include "storage/checked_reader.h"
 #include "storage/engine.h"
@@ -39,6 +43,10 @@ class TaskIndexTest : public ::testing::Test {
     storage::EngineOptions options;
     options.path = dir_->Sub("db");
     options.clock = clock_;
+    services::keys::RegisterKeySpaces(options.key_spaces);
+    calendars::keys::RegisterKeySpaces(options.key_spaces);
+    identity::keys::RegisterKeySpaces(options.key_spaces);
+    keys::RegisterKeySpaces(options.key_spaces);
     engine_ = storage::Engine::Open(options)->release();
     engine_->Start();
     Principal admin = Principal::System();

@@ -9,12 +9,14 @@
 namespace mops::storage {
 namespace {
 
+constexpr KeySpace kTest{0x20, "test", Cf::kRecords};
+
 TEST(KeysTest, UnsignedIntegersSortNumerically) {
   std::vector<uint64_t> values = {
       0, 1, 255, 256, 65535, 1ull << 32, (1ull << 63) + 5, ~0ull};
   std::vector<std::string> encoded;
   for (uint64_t v : values) {
-    encoded.push_back(KeyBuilder(KeyType::kEvent).U64(v).Build());
+    encoded.push_back(KeyBuilder(kTest).U64(v).Build());
   }
   EXPECT_TRUE(std::is_sorted(encoded.begin(), encoded.end()));
 }
@@ -24,18 +26,18 @@ TEST(KeysTest, SignedIntegersSortNumerically) {
                                  1,         1000000,  INT64_MAX};
   std::vector<std::string> encoded;
   for (int64_t v : values) {
-    encoded.push_back(KeyBuilder(KeyType::kTimer).I64(v).Build());
+    encoded.push_back(KeyBuilder(kTest).I64(v).Build());
   }
   EXPECT_TRUE(std::is_sorted(encoded.begin(), encoded.end()));
   KeyReader r(encoded[1]);
-  ASSERT_EQ(r.Type(), KeyType::kTimer);
+  ASSERT_TRUE(r.In(kTest));
   EXPECT_EQ(r.I64(), -1000000);
 }
 
 // Stored keys must not change: a data folder written by an older mopsd holds
 // them.
 TEST(KeysTest, EncodingIsStable) {
-  const std::string key = KeyBuilder(KeyType::kEvent)
+  const std::string key = KeyBuilder(kTest)
                               .U8(7)
                               .U32(0x01020304)
                               .U64(0x05060708090A0B0C)
@@ -53,8 +55,7 @@ TEST(KeysTest, EncodingIsStable) {
       "\x00\x01",
       1 + 4 + 8 + 8 + 6 + 2);
   EXPECT_EQ(key.substr(1), expected);
-  EXPECT_EQ(static_cast<uint8_t>(key[0]),
-            static_cast<uint8_t>(KeyType::kEvent));
+  EXPECT_EQ(static_cast<uint8_t>(key[0]), 0x20);
 }
 
 TEST(KeysTest, StringsSortLikeTheirValuesAndAreNotPrefixesOfEachOther) {
@@ -64,36 +65,31 @@ TEST(KeysTest, StringsSortLikeTheirValuesAndAreNotPrefixesOfEachOther) {
   std::sort(sorted_values.begin(), sorted_values.end());
   std::vector<std::string> encoded;
   for (const auto& v : sorted_values) {
-    encoded.push_back(KeyBuilder(KeyType::kUser).Str(v).Str("x").Build());
+    encoded.push_back(KeyBuilder(kTest).Str(v).Str("x").Build());
   }
   EXPECT_TRUE(std::is_sorted(encoded.begin(), encoded.end()));
   // The rows of parent "a" never include those of parent "ab".
-  std::string prefix_a = keys::MembershipPrefix("a");
-  EXPECT_EQ(keys::Membership("a", "z").rfind(prefix_a, 0), 0u);
-  EXPECT_NE(keys::Membership("ab", "z").rfind(prefix_a, 0), 0u);
+  std::string prefix_a = KeyBuilder(kTest).Str("a").Build();
+  EXPECT_EQ(KeyBuilder(kTest).Str("a").Str("z").Build().rfind(prefix_a, 0), 0u);
+  EXPECT_NE(KeyBuilder(kTest).Str("ab").Str("z").Build().rfind(prefix_a, 0),
+            0u);
 }
 
 TEST(KeysTest, ReaderReturnsPartsInOrder) {
-  std::string key = KeyBuilder(KeyType::kToken)
+  std::string key = KeyBuilder(kTest)
                         .Str(std::string("u\0ser", 5))
                         .U32(7)
                         .U64(42)
                         .Str("tok")
                         .Build();
   KeyReader r(key);
-  EXPECT_EQ(r.Type(), KeyType::kToken);
+  EXPECT_EQ(r.Prefix(), kTest.prefix);
   EXPECT_EQ(r.Str(), std::string("u\0ser", 5));
   EXPECT_EQ(r.U32(), 7u);
   EXPECT_EQ(r.U64(), 42u);
   EXPECT_EQ(r.Str(), "tok");
   EXPECT_TRUE(r.done());
   EXPECT_EQ(r.U64(), std::nullopt);
-}
-
-TEST(KeysTest, IndexKeysDecode) {
-  EXPECT_EQ(keys::TeamOfIdxUserTeam(keys::IdxUserTeam("ann", "finance")),
-            "finance");
-  EXPECT_EQ(keys::TeamOfIdxUserTeam(keys::User("ann")), std::nullopt);
 }
 
 TEST(KeysTest, TimersSortByDueTime) {
@@ -117,33 +113,46 @@ TEST(KeysTest, PrefixEndBoundsThePrefix) {
   EXPECT_EQ(PrefixEnd("ab"), "ac");
   EXPECT_EQ(PrefixEnd(std::string("a\xFF", 2)), "b");
   EXPECT_EQ(PrefixEnd(std::string("\xFF\xFF", 2)), "");
-  std::string p = keys::MembershipPrefix("t");
-  EXPECT_LT(keys::Membership("t", "zzzz"), PrefixEnd(p));
+  std::string p = KeyBuilder(kTest).Str("t").Build();
+  EXPECT_LT(KeyBuilder(kTest).Str("t").Str("zzzz").Build(), PrefixEnd(p));
+}
+
+TEST(KeysTest, KeyAfterIsTheNextKey) {
+  const std::string k = KeyBuilder(kTest).Str("a").Build();
+  EXPECT_LT(k, KeyAfter(k));
+  // Nothing sorts between them: every longer key of prefix k is after.
+  EXPECT_LE(KeyAfter(k), k + std::string(1, '\0'));
+  EXPECT_LT(KeyAfter(k), KeyBuilder(kTest).Str("a").Str("").Build());
 }
 
 // Rows that are written next to each other share a head; rows of other
-// parents (another project, assignee, open/closed group) do not.
+// parents (another first string, another first byte) do not.
 TEST(KeysTest, KeyHeadGroupsRowsOfOneParent) {
-  const std::string t1 = keys::Task("p1", "t1");
-  EXPECT_EQ(KeyHead(t1), KeyHead(keys::Task("p1", "t2")));
-  EXPECT_NE(KeyHead(t1), KeyHead(keys::Task("p2", "t1")));
-  EXPECT_EQ(KeyHead(t1), keys::TaskPrefix("p1"));
+  auto row = [](absl::string_view parent, absl::string_view child) {
+    return KeyBuilder(kTest).Str(parent).Str(child).Build();
+  };
+  const HeadShape str = HeadShape::kFirstString;
+  EXPECT_EQ(KeyHead(row("p1", "t1"), str), KeyHead(row("p1", "t2"), str));
+  EXPECT_NE(KeyHead(row("p1", "t1"), str), KeyHead(row("p2", "t1"), str));
+  EXPECT_EQ(KeyHead(row("p1", "t1"), str), KeyBuilder(kTest).Str("p1").Build());
   // A part holding 0x00 (escaped) is still one part.
   const std::string odd("p\0q", 3);
-  EXPECT_EQ(KeyHead(keys::Task(odd, "t")), keys::TaskPrefix(odd));
+  EXPECT_EQ(KeyHead(row(odd, "t"), str), KeyBuilder(kTest).Str(odd).Build());
+  // Malformed: the prefix alone.
+  EXPECT_EQ(KeyHead("\x20open", str), "\x20");
 
-  EXPECT_EQ(KeyHead(keys::IdxTaskAssigneeRow("ann", 0, 5, "p", "t")),
-            KeyHead(keys::IdxTaskAssigneeRow("ann", 1, 9, "q", "u")));
-  EXPECT_NE(KeyHead(keys::IdxTaskAssigneeRow("ann", 0, 5, "p", "t")),
-            KeyHead(keys::IdxTaskAssigneeRow("bob", 0, 5, "p", "t")));
-  EXPECT_EQ(KeyHead(keys::IdxTaskDueRow(0, 5, "p", "t")), keys::IdxTaskDue(0));
-  EXPECT_NE(KeyHead(keys::IdxTaskDueRow(0, 5, "p", "t")),
-            KeyHead(keys::IdxTaskDueRow(1, 5, "p", "t")));
-  // One-part keys and sequences share their type's head.
-  EXPECT_EQ(KeyHead(keys::User("ann")), KeyHead(keys::User("bob")));
-  EXPECT_EQ(KeyHead(keys::Event(1, 0)), KeyHead(keys::Event(9, 3)));
-  EXPECT_EQ(KeyHead(keys::Event(1, 0)).size(), 1u);
-  EXPECT_EQ(KeyHead(""), "");
+  auto grouped = [](uint8_t group, int64_t due) {
+    return KeyBuilder(kTest).U8(group).I64(due).Build();
+  };
+  const HeadShape byte = HeadShape::kFirstByte;
+  EXPECT_EQ(KeyHead(grouped(0, 5), byte), KeyBuilder(kTest).U8(0).Build());
+  EXPECT_NE(KeyHead(grouped(0, 5), byte), KeyHead(grouped(1, 5), byte));
+
+  // One-part keys and sequences share their space's head.
+  EXPECT_EQ(KeyHead(keys::Event(1, 0), HeadShape::kPrefix),
+            KeyHead(keys::Event(9, 3), HeadShape::kPrefix));
+  EXPECT_EQ(KeyHead(keys::Event(1, 0), HeadShape::kPrefix).size(), 1u);
+  EXPECT_EQ(KeyHead("", str), "");
 }
 
 }  // namespace

@@ -5,13 +5,12 @@
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
 #include "services/projects/commands/commands.h"
+#include "services/projects/keys.h"
 #include "services/projects/state.h"
-#include "storage/keys.h"
 #include "storage/status_macros.h"
 
 namespace mops::services::projects::commands {
 
-namespace keys = storage::keys;
 using storage::Cf;
 using storage::Txn;
 using namespace internal;  // NOLINT

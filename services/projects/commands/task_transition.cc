@@ -8,13 +8,12 @@
 #include "absl/strings/str_join.h"
 #include "services/common/events.h"
 #include "services/common/validation.h"
+#include "services/projects/keys.h"
 #include "services/projects/state.h"
-#include "storage/keys.h"
 #include "storage/status_macros.h"
 
 namespace mops::services::projects::commands {
 
-namespace keys = storage::keys;
 using storage::Cf;
 using storage::Reader;
 using storage::Txn;

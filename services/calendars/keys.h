@@ -1,0 +1,24 @@
+// Calendars' key space. Registered with storage by RegisterKeySpaces; every
+// calendar key is built here.
+#ifndef MOPS_SERVICES_CALENDARS_KEYS_H_
+#define MOPS_SERVICES_CALENDARS_KEYS_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "storage/key_spaces.h"
+#include "storage/keys.h"
+
+namespace mops::services::calendars::keys {
+
+inline constexpr storage::KeySpace kCalendar{0x18, "calendar",
+                                             storage::Cf::kRecords};
+
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry);
+
+std::string Calendar(absl::string_view calendar);
+std::string CalendarPrefix();
+
+}  // namespace mops::services::calendars::keys
+
+#endif  // MOPS_SERVICES_CALENDARS_KEYS_H_

@@ -1,0 +1,20 @@
+#include "services/common/keys.h"
+
+namespace mops::services::keys {
+
+using storage::KeyBuilder;
+
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
+  registry.Add(kRequest);
+}
+
+std::string Request(absl::string_view principal, absl::string_view method,
+                    absl::string_view request_id) {
+  return KeyBuilder(kRequest)
+      .Str(principal)
+      .Str(method)
+      .Str(request_id)
+      .Build();
+}
+
+}  // namespace mops::services::keys
