@@ -115,7 +115,7 @@ bool NeedsNoRequestId(absl::string_view method) {
 const MethodInfo* Binder::Register(absl::string_view method,
                                    const google::protobuf::Descriptor* request,
                                    const google::protobuf::Descriptor* response,
-                                   bool is_command, int* index) {
+                                   Kind kind, int* index) {
   const google::protobuf::MethodDescriptor* m =
       descriptor_->FindMethodByName(std::string(method));
   if (m == nullptr) {
@@ -146,12 +146,23 @@ const MethodInfo* Binder::Register(absl::string_view method,
       !rid->is_repeated()) {
     info.request_id = rid;
   }
-  if (is_command && info.request_id == nullptr && !NeedsNoRequestId(method)) {
+  if (kind == Kind::kCommand && info.request_id == nullptr &&
+      !NeedsNoRequestId(method)) {
     errors_.push_back(absl::StrCat(
         info.full_name,
         " is a Create or custom method without a request_id (AIP-155)"));
   }
+  if (kind == Kind::kCommandWithoutRequestId && info.request_id != nullptr) {
+    errors_.push_back(absl::StrCat(
+        info.full_name,
+        "'s command declares kNoRequestId but its request has a request_id"));
+  }
   return &info;
+}
+
+Binder& Binder::AfterCommit(std::function<void()> fn) {
+  *after_commit_ = std::move(fn);
+  return *this;
 }
 
 absl::StatusOr<std::unique_ptr<grpc::Service>> Binder::Finish() {

@@ -12,6 +12,10 @@
 //   absl::Status Validate(const Request&) const;   // pure: no reads
 //   absl::Status Apply(storage::Txn&, const Principal&, const Request&,
 //                      Response*) const;           // on the apply thread
+// A command whose answer must not be stored, since it holds a secret
+// (CreateToken), also declares
+//   static constexpr bool kNoRequestId = true;
+// and its request has no request_id: a retry is a new call.
 // A query is a class with Request, Response, an optional Validate and
 //   absl::Status Run(const storage::Reader&, const Principal&,
 //                    const Request&, Response*) const;
@@ -114,6 +118,12 @@ struct HasRunWire<T, std::void_t<decltype(std::declval<const T&>().RunWire(
                          std::declval<const typename T::Request&>()))>>
     : std::true_type {};
 
+template <typename T, typename = void>
+struct NoRequestId : std::false_type {};
+template <typename T>
+struct NoRequestId<T, std::void_t<decltype(T::kNoRequestId)>>
+    : std::bool_constant<T::kNoRequestId> {};
+
 template <typename T>
 absl::Status ValidateIfAny(const T& handler, const typename T::Request& r) {
   if constexpr (HasValidate<T>::value) {
@@ -146,18 +156,25 @@ class Binder {
   template <typename Request, typename Response>
   Binder& Async(absl::string_view method, AsyncFn<Request, Response> run);
 
+  // `fn` runs after each command of this service that succeeded (replays
+  // too), once it is durable and before the reply: for caches of what the
+  // commands change.
+  Binder& AfterCommit(std::function<void()> fn);
+
   // The service, once every method is bound; INTERNAL naming what is wrong
   // (an unbound method, a method bound twice or with other message types, a
-  // Create or custom method without request_id).
+  // Create or custom method without request_id unless its command declares
+  // kNoRequestId).
   absl::StatusOr<std::unique_ptr<grpc::Service>> Finish();
 
  private:
+  enum class Kind { kRead, kCommand, kCommandWithoutRequestId };
   // Finds `method`, checks its types; null (and an error for Finish) when
   // it does not fit.
   const MethodInfo* Register(absl::string_view method,
                              const google::protobuf::Descriptor* request,
                              const google::protobuf::Descriptor* response,
-                             bool is_command, int* index);
+                             Kind kind, int* index);
 
   const google::protobuf::ServiceDescriptor* descriptor_;
   const Authenticator* auth_;
@@ -165,6 +182,9 @@ class Binder {
   std::unique_ptr<BoundService> service_;
   std::vector<bool> bound_;
   std::vector<std::string> errors_;
+  // Shared with the command handlers, so AfterCommit may come after them.
+  std::shared_ptr<std::function<void()>> after_commit_ =
+      std::make_shared<std::function<void()>>();
 };
 
 template <typename C>
@@ -172,13 +192,17 @@ Binder& Binder::Command(absl::string_view method, C command) {
   using Request = typename C::Request;
   using Response = typename C::Response;
   int index = 0;
-  const MethodInfo* info = Register(method, Request::descriptor(),
-                                    Response::descriptor(), true, &index);
+  const MethodInfo* info = Register(
+      method, Request::descriptor(), Response::descriptor(),
+      binder_internal::NoRequestId<C>::value ? Kind::kCommandWithoutRequestId
+                                             : Kind::kCommand,
+      &index);
   if (info == nullptr) return *this;
   auto shared = std::make_shared<const C>(std::move(command));
   const Authenticator* auth = auth_;
   storage::Engine* engine = engine_;
-  service_->SetHandler(index, [shared, info, auth, engine](
+  std::shared_ptr<const std::function<void()>> after = after_commit_;
+  service_->SetHandler(index, [shared, info, auth, engine, after](
                                   grpc::CallbackServerContext* context,
                                   const grpc::ByteBuffer* bytes,
                                   grpc::ByteBuffer* out) {
@@ -205,7 +229,8 @@ Binder& Binder::Command(absl::string_view method, C command) {
                                      &call->response);
               });
         },
-        [reactor, info, call, out](absl::Status result) {
+        [reactor, info, call, out, after](absl::Status result) {
+          if (result.ok() && *after) (*after)();
           binder_internal::Reply(reactor, *info, result, &call->response, out);
         });
     return reactor;
@@ -218,8 +243,9 @@ Binder& Binder::Query(absl::string_view method, Q query) {
   using Request = typename Q::Request;
   using Response = typename Q::Response;
   int index = 0;
-  const MethodInfo* info = Register(method, Request::descriptor(),
-                                    Response::descriptor(), false, &index);
+  const MethodInfo* info =
+      Register(method, Request::descriptor(), Response::descriptor(),
+               Kind::kRead, &index);
   if (info == nullptr) return *this;
   auto shared = std::make_shared<const Q>(std::move(query));
   const Authenticator* auth = auth_;
@@ -258,8 +284,9 @@ template <typename Request, typename Response>
 Binder& Binder::Async(absl::string_view method,
                       AsyncFn<Request, Response> run) {
   int index = 0;
-  const MethodInfo* info = Register(method, Request::descriptor(),
-                                    Response::descriptor(), false, &index);
+  const MethodInfo* info =
+      Register(method, Request::descriptor(), Response::descriptor(),
+               Kind::kRead, &index);
   if (info == nullptr) return *this;
   const Authenticator* auth = auth_;
   service_->SetHandler(
