@@ -163,11 +163,37 @@ TEST_F(ProjectsTest, ProjectLifecycle) {
   grpc::Status s =
       Call(projects_.get(), &PStub::UpdateProject, mia_, update, &updated);
   EXPECT_EQ(s.error_code(), grpc::ABORTED);
-  update.clear_update_mask();
-  update.mutable_project()->clear_etag();
-  s = Call(projects_.get(), &PStub::UpdateProject, mia_, update, &updated);
+
+  // No mask: the fields the request sets change, the others stay (AIP-134).
+  v1::UpdateProjectRequest implied;
+  implied.mutable_project()->set_name("projects/q4-launch");
+  implied.mutable_project()->set_objective("Grow pipeline 25%");
+  ASSERT_TRUE(
+      Call(projects_.get(), &PStub::UpdateProject, mia_, implied, &updated)
+          .ok());
+  EXPECT_EQ(updated.objective(), "Grow pipeline 25%");
+  EXPECT_EQ(updated.state(), v1::Project::ACTIVE);
+  EXPECT_EQ(updated.kpis_size(), 1);
+  // No mask and nothing set: nothing to change, which names update_mask.
+  implied.mutable_project()->clear_objective();
+  s = Call(projects_.get(), &PStub::UpdateProject, mia_, implied, &updated);
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("update_mask"));
+  // "*" replaces every updatable field: what the request leaves unset is
+  // cleared, so a full replacement must send the whole project.
+  v1::UpdateProjectRequest full;
+  *full.mutable_project() = updated;
+  full.mutable_project()->clear_kpis();
+  full.mutable_update_mask()->add_paths("*");
+  ASSERT_TRUE(
+      Call(projects_.get(), &PStub::UpdateProject, mia_, full, &updated).ok());
+  EXPECT_EQ(updated.kpis_size(), 0);
+  EXPECT_EQ(updated.objective(), "Grow pipeline 25%");
+  full.mutable_project()->clear_etag();
+  full.mutable_project()->clear_state();
+  s = Call(projects_.get(), &PStub::UpdateProject, mia_, full, &updated);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("project.state"));
 
   v1::GetProjectRequest get;
   get.set_name("projects/q4-launch");

@@ -1,8 +1,11 @@
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "services/common/events.h"
 #include "services/common/ids.h"
 #include "services/common/time_util.h"
+#include "services/common/update_mask.h"
 #include "services/common/validation.h"
 #include "services/projects/commands/commands.h"
 #include "services/projects/keys.h"
@@ -15,28 +18,26 @@ using storage::Cf;
 using storage::Txn;
 using namespace internal;  // NOLINT
 
+namespace {
+
+constexpr absl::string_view kUpdatable[] = {
+    "title", "description", "team",     "owner",  "objective", "kpis",
+    "state", "start_date",  "end_date", "budget", "labels"};
+
+}  // namespace
+
 absl::Status UpdateProject::Validate(const Request& req) const {
-  return ParseId("project.name", req.project().name(), "projects/*").status();
+  RETURN_IF_ERROR(
+      ParseId("project.name", req.project().name(), "projects/*").status());
+  return UpdatePaths(req.update_mask(), req.project(), kUpdatable).status();
 }
 
 absl::Status UpdateProject::Apply(Txn& txn, const Principal& p,
                                   const Request& req, Response* out) const {
   ASSIGN_OR_RETURN(std::string id,
                    ParseId("project.name", req.project().name(), "projects/*"));
-  const std::set<std::string> allowed = {
-      "title", "description", "team",     "owner",  "objective", "kpis",
-      "state", "start_date",  "end_date", "budget", "labels"};
-  if (req.update_mask().paths().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "update_mask is required; paths: ", absl::StrJoin(allowed, ", ")));
-  }
-  for (const std::string& path : req.update_mask().paths()) {
-    if (!allowed.count(path)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "update_mask: path \"", path,
-          "\" cannot be updated; allowed: ", absl::StrJoin(allowed, ", ")));
-    }
-  }
+  ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                   UpdatePaths(req.update_mask(), req.project(), kUpdatable));
   ASSIGN_OR_RETURN(v1::Project project, LoadProject(txn, id));
   const std::string old_team = project.team().substr(strlen("teams/"));
   RETURN_IF_ERROR(RequireWriter(txn, p, old_team, "update its projects"));
@@ -44,7 +45,7 @@ absl::Status UpdateProject::Apply(Txn& txn, const Principal& p,
       CheckEtag(req.project().etag(), project.etag(), project.name()));
   const v1::Project::State old_state = project.state();
   const v1::Project& in = req.project();
-  for (const std::string& path : req.update_mask().paths()) {
+  for (const std::string& path : paths) {
     if (path == "title") {
       RETURN_IF_ERROR(ValidateRequired("project.title", in.title()));
       project.set_title(in.title());
@@ -89,7 +90,8 @@ absl::Status UpdateProject::Apply(Txn& txn, const Principal& p,
   txn.PutProto(Cf::kRecords, keys::Project(id), project);
   v1::Event e;
   *e.mutable_project_updated()->mutable_project() = project;
-  *e.mutable_project_updated()->mutable_fields() = req.update_mask().paths();
+  e.mutable_project_updated()->mutable_fields()->Assign(paths.begin(),
+                                                        paths.end());
   Emit(txn, p, project.name(), std::move(e));
   if (project.state() != old_state) {
     v1::Event s;

@@ -1,8 +1,11 @@
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "services/common/events.h"
 #include "services/common/ids.h"
 #include "services/common/time_util.h"
+#include "services/common/update_mask.h"
 #include "services/common/validation.h"
 #include "services/projects/commands/commands.h"
 #include "services/projects/keys.h"
@@ -15,35 +18,33 @@ using storage::Cf;
 using storage::Txn;
 using namespace internal;  // NOLINT
 
+namespace {
+
+constexpr absl::string_view kUpdatable[] = {
+    "title",    "description",   "team",        "assignee",
+    "priority", "start_time",    "due_time",    "estimate",
+    "labels",   "custom_fields", "dependencies"};
+constexpr absl::string_view kNote = "(state changes have their own methods)";
+
+}  // namespace
+
 absl::Status UpdateTask::Validate(const Request& req) const {
-  return ParseTaskName("task.name", req.task().name()).status();
+  RETURN_IF_ERROR(ParseTaskName("task.name", req.task().name()).status());
+  return UpdatePaths(req.update_mask(), req.task(), kUpdatable, kNote).status();
 }
 
 absl::Status UpdateTask::Apply(Txn& txn, const Principal& p, const Request& req,
                                Response* out) const {
   ASSIGN_OR_RETURN(auto ids, ParseTaskName("task.name", req.task().name()));
-  const std::set<std::string> allowed = {
-      "title",    "description",   "team",        "assignee",
-      "priority", "start_time",    "due_time",    "estimate",
-      "labels",   "custom_fields", "dependencies"};
-  if (req.update_mask().paths().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "update_mask is required; paths: ", absl::StrJoin(allowed, ", ")));
-  }
-  for (const std::string& path : req.update_mask().paths()) {
-    if (!allowed.count(path)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "update_mask: path \"", path,
-          "\" cannot be updated; allowed: ", absl::StrJoin(allowed, ", "),
-          " (state changes have their own methods)"));
-    }
-  }
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> paths,
+      UpdatePaths(req.update_mask(), req.task(), kUpdatable, kNote));
   ASSIGN_OR_RETURN(const v1::Task old, LoadTask(txn, ids.first, ids.second));
   RETURN_IF_ERROR(RequireTaskWriter(txn, p, old, false, "update"));
   RETURN_IF_ERROR(CheckEtag(req.task().etag(), old.etag(), old.name()));
   v1::Task task = old;
   const v1::Task& in = req.task();
-  for (const std::string& path : req.update_mask().paths()) {
+  for (const std::string& path : paths) {
     if (path == "title") {
       RETURN_IF_ERROR(ValidateRequired("task.title", in.title()));
       task.set_title(in.title());
@@ -100,7 +101,8 @@ absl::Status UpdateTask::Apply(Txn& txn, const Principal& p, const Request& req,
   SaveTask(txn, &old, &task);
   v1::Event e;
   *e.mutable_task_updated()->mutable_task() = task;
-  *e.mutable_task_updated()->mutable_fields() = req.update_mask().paths();
+  e.mutable_task_updated()->mutable_fields()->Assign(paths.begin(),
+                                                     paths.end());
   Emit(txn, p, task.name(), std::move(e));
   *out = std::move(task);
   return absl::OkStatus();
