@@ -1,6 +1,7 @@
-// Identity and access rules: users, teams, memberships, tokens and
-// on-behalf-of grants. Writes run inside engine commands (Txn); reads take
-// any Reader. The gRPC adapter (identity_service.h) only calls these.
+// Identity and access: users, teams, memberships, tokens and on-behalf-of
+// grants. This header is what other parts of the server use; the write RPCs
+// are in commands/, the reads in queries.h, the binding in service.h and the
+// call authentication in authenticator.h.
 #ifndef MOPS_SERVICES_IDENTITY_IDENTITY_H_
 #define MOPS_SERVICES_IDENTITY_IDENTITY_H_
 
@@ -72,61 +73,6 @@ absl::StatusOr<TokenIdentity> AuthenticateToken(const storage::Reader& reader,
 absl::StatusOr<Principal> ActOnBehalf(const storage::Reader& reader,
                                       const Principal& bot,
                                       absl::string_view on_behalf_of);
-
-absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const storage::Reader& reader,
-                                          const Principal& p);
-
-absl::StatusOr<v1::Team> GetTeam(const storage::Reader& reader,
-                                 const v1::GetTeamRequest& req);
-absl::StatusOr<v1::ListTeamsResponse> ListTeams(
-    const storage::Reader& reader, const v1::ListTeamsRequest& req);
-absl::StatusOr<v1::Team> CreateTeam(storage::Txn& txn, const Principal& p,
-                                    const v1::CreateTeamRequest& req);
-absl::StatusOr<v1::Team> UpdateTeam(storage::Txn& txn, const Principal& p,
-                                    const v1::UpdateTeamRequest& req);
-absl::StatusOr<v1::Membership> AddTeamMember(
-    storage::Txn& txn, const Principal& p, const v1::AddTeamMemberRequest& req);
-absl::Status RemoveTeamMember(storage::Txn& txn, const Principal& p,
-                              const v1::RemoveTeamMemberRequest& req);
-absl::StatusOr<v1::Membership> SetMemberRole(
-    storage::Txn& txn, const Principal& p, const v1::SetMemberRoleRequest& req);
-absl::StatusOr<v1::ListTeamMembersResponse> ListTeamMembers(
-    const storage::Reader& reader, const v1::ListTeamMembersRequest& req);
-
-absl::StatusOr<v1::User> CreateUser(storage::Txn& txn, const Principal& p,
-                                    const v1::CreateUserRequest& req);
-absl::StatusOr<v1::User> GetUser(const storage::Reader& reader,
-                                 const Principal& p,
-                                 const v1::GetUserRequest& req);
-absl::StatusOr<v1::ListUsersResponse> ListUsers(
-    const storage::Reader& reader, const v1::ListUsersRequest& req);
-absl::StatusOr<v1::User> UpdateUser(storage::Txn& txn, const Principal& p,
-                                    const v1::UpdateUserRequest& req);
-absl::StatusOr<v1::User> DeactivateUser(storage::Txn& txn, const Principal& p,
-                                        const v1::DeactivateUserRequest& req);
-
-absl::StatusOr<v1::CreateTokenResponse> CreateToken(
-    storage::Txn& txn, const Principal& p, const v1::CreateTokenRequest& req);
-absl::StatusOr<v1::ListTokensResponse> ListTokens(
-    const storage::Reader& reader, const Principal& p, absl::Time now,
-    const v1::ListTokensRequest& req);
-absl::StatusOr<v1::Token> RevokeToken(storage::Txn& txn, const Principal& p,
-                                      const v1::RevokeTokenRequest& req);
-// The token.expire timer: marks the token expired and says so in the feed.
-absl::Status ExpireToken(storage::Txn& txn, absl::string_view token_name);
-
-absl::StatusOr<v1::ActAsGrant> CreateActAsGrant(
-    storage::Txn& txn, const Principal& p,
-    const v1::CreateActAsGrantRequest& req);
-absl::StatusOr<v1::ListActAsGrantsResponse> ListActAsGrants(
-    const storage::Reader& reader, const Principal& p,
-    const v1::ListActAsGrantsRequest& req);
-absl::Status DeleteActAsGrant(storage::Txn& txn, const Principal& p,
-                              const v1::DeleteActAsGrantRequest& req);
-
-// Request-shape checks that need no stored state; run on the gRPC thread.
-absl::Status ValidateCreateTeam(const v1::CreateTeamRequest& req);
-absl::Status ValidateCreateUser(const v1::CreateUserRequest& req);
 
 }  // namespace mops::services::identity
 

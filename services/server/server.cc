@@ -20,9 +20,10 @@
 #include "services/approvals/keys.h"
 #include "services/calendars/keys.h"
 #include "services/common/keys.h"
+#include "services/identity/authenticator.h"
 #include "services/identity/identity.h"
-#include "services/identity/identity_service.h"
 #include "services/identity/keys.h"
+#include "services/identity/service.h"
 #include "services/projects/keys.h"
 #include "services/projects/projects.h"
 #include "services/projects/service.h"
@@ -119,7 +120,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   RETURN_IF_ERROR(server->reactions_.Check());
   RegisterKeySpaces(engine_options.key_spaces);
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
-  identity::IdentityService::RegisterTimers(server->engine_.get());
+  identity::RegisterTimers(*server->engine_);
   projects::RegisterTimers(*server->engine_);
   approvals::ApprovalService::RegisterTimers(server->engine_.get());
   server->engine_->Start();
@@ -127,9 +128,10 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
 
   server->auth_ =
       std::make_unique<identity::TokenAuthenticator>(server->engine_.get());
-  server->identity_ = std::make_unique<identity::IdentityService>(
-      server->engine_.get(), server->auth_.get(),
-      [auth = server->auth_.get()] { auth->Invalidate(); });
+  ASSIGN_OR_RETURN(server->identity_,
+                   identity::BindIdentityService(
+                       *server->auth_, *server->engine_,
+                       [auth = server->auth_.get()] { auth->Invalidate(); }));
   server->backups_ =
       std::make_unique<admin::BackupRunner>(server->engine_.get());
   ASSIGN_OR_RETURN(server->admin_,

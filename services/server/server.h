@@ -15,7 +15,6 @@
 namespace mops::services {
 namespace identity {
 class TokenAuthenticator;
-class IdentityService;
 }  // namespace identity
 namespace projects {
 class ProjectService;
@@ -74,7 +73,7 @@ class MopsServer {
   Reactions reactions_;
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<identity::TokenAuthenticator> auth_;
-  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<grpc::Service> identity_;
   std::unique_ptr<admin::BackupRunner> backups_;
   std::unique_ptr<grpc::Service> admin_;
   std::unique_ptr<grpc::Service> events_;

@@ -628,6 +628,120 @@ TEST_F(IdentityServiceTest, RequestIdReplayReturnsTheFirstAnswer) {
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
 }
 
+TEST_F(IdentityServiceTest, RetriedMemberAndGrantCallsChangeNothing) {
+  CreateUserWithToken("ann");
+  CreateUserWithToken("bot", /*bot=*/true);
+  ASSERT_TRUE(AddMember(admin_token_, "sales", "ann").ok());
+
+  // SetMemberRole: the retry answers LEAD again and leaves the later MEMBER.
+  v1::SetMemberRoleRequest role;
+  role.set_name("teams/sales/members/ann");
+  role.set_role(v1::Membership::LEAD);
+  role.set_request_id("role-1");
+  v1::Membership first, again;
+  ASSERT_TRUE(
+      Call(identity_.get(), &Stub::SetMemberRole, admin_token_, role, &first)
+          .ok());
+  v1::SetMemberRoleRequest back = role;
+  back.set_role(v1::Membership::MEMBER);
+  back.clear_request_id();
+  ASSERT_TRUE(
+      Call(identity_.get(), &Stub::SetMemberRole, admin_token_, back, &again)
+          .ok());
+  ASSERT_TRUE(
+      Call(identity_.get(), &Stub::SetMemberRole, admin_token_, role, &again)
+          .ok());
+  EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());
+  EXPECT_EQ(again.role(), v1::Membership::LEAD);
+  v1::ListTeamMembersRequest list;
+  list.set_parent("teams/sales");
+  v1::ListTeamMembersResponse members;
+  ASSERT_TRUE(Call(identity_.get(), &Stub::ListTeamMembers, admin_token_, list,
+                   &members)
+                  .ok());
+  ASSERT_EQ(members.members_size(), 1);
+  EXPECT_EQ(members.members(0).role(), v1::Membership::MEMBER);
+  EXPECT_EQ(CountEvents("team.member_role_changed", "teams/sales"), 2);
+
+  // RemoveTeamMember: the retry succeeds (not NOT_FOUND) and does not
+  // remove Ann once she is back.
+  v1::RemoveTeamMemberRequest remove;
+  remove.set_name("teams/sales/members/ann");
+  remove.set_request_id("remove-1");
+  v1::RemoveTeamMemberResponse removed;
+  ASSERT_TRUE(Call(identity_.get(), &Stub::RemoveTeamMember, admin_token_,
+                   remove, &removed)
+                  .ok());
+  ASSERT_TRUE(AddMember(admin_token_, "sales", "ann").ok());
+  ASSERT_TRUE(Call(identity_.get(), &Stub::RemoveTeamMember, admin_token_,
+                   remove, &removed)
+                  .ok());
+  members.Clear();
+  ASSERT_TRUE(Call(identity_.get(), &Stub::ListTeamMembers, admin_token_, list,
+                   &members)
+                  .ok());
+  EXPECT_EQ(members.members_size(), 1);
+  EXPECT_EQ(CountEvents("team.member_removed", "teams/sales"), 1);
+
+  // CreateActAsGrant: the retry answers the first grant and does not bring
+  // back one deleted since.
+  v1::CreateActAsGrantRequest grant;
+  grant.set_bot("users/bot");
+  grant.set_user("users/ann");
+  grant.set_request_id("grant-1");
+  v1::ActAsGrant g1, g2;
+  ASSERT_TRUE(
+      Call(identity_.get(), &Stub::CreateActAsGrant, admin_token_, grant, &g1)
+          .ok());
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_TRUE(
+      Call(identity_.get(), &Stub::CreateActAsGrant, admin_token_, grant, &g2)
+          .ok());
+  EXPECT_EQ(g2.SerializeAsString(), g1.SerializeAsString());
+  v1::DeleteActAsGrantRequest del;
+  del.set_name(g1.name());
+  v1::DeleteActAsGrantResponse deleted;
+  ASSERT_TRUE(Call(identity_.get(), &Stub::DeleteActAsGrant, admin_token_, del,
+                   &deleted)
+                  .ok());
+  ASSERT_TRUE(
+      Call(identity_.get(), &Stub::CreateActAsGrant, admin_token_, grant, &g2)
+          .ok());
+  EXPECT_EQ(g2.SerializeAsString(), g1.SerializeAsString());
+  v1::ListActAsGrantsRequest grants;
+  grants.set_parent("users/bot");
+  v1::ListActAsGrantsResponse listed;
+  ASSERT_TRUE(Call(identity_.get(), &Stub::ListActAsGrants, admin_token_,
+                   grants, &listed)
+                  .ok());
+  EXPECT_EQ(listed.grants_size(), 0);
+  EXPECT_EQ(CountEvents("grant.created", g1.name()), 1);
+}
+
+TEST_F(IdentityServiceTest, UpdateMaskFollowsAip134) {
+  v1::Team team;
+  ASSERT_TRUE(CreateTeam(admin_token_, "legal", &team).ok());
+  // No mask: what the request sets changes; the description stays empty.
+  v1::UpdateTeamRequest update;
+  update.mutable_team()->set_name("teams/legal");
+  update.mutable_team()->set_display_name("Legal");
+  ASSERT_TRUE(
+      Call(identity_.get(), &Stub::UpdateTeam, admin_token_, update, &team)
+          .ok());
+  EXPECT_EQ(team.display_name(), "Legal");
+  // No mask and nothing set: an error that says to use the mask.
+  update.mutable_team()->clear_display_name();
+  grpc::Status s =
+      Call(identity_.get(), &Stub::UpdateTeam, admin_token_, update, &team);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("update_mask"));
+  // "*" is every updatable field: an unset display name is refused.
+  update.mutable_update_mask()->add_paths("*");
+  s = Call(identity_.get(), &Stub::UpdateTeam, admin_token_, update, &team);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("team.display_name"));
+}
+
 TEST_F(IdentityServiceTest, StaleEtagIsAborted) {
   v1::Team team;
   ASSERT_TRUE(CreateTeam(admin_token_, "legal", &team).ok());

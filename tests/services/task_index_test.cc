@@ -9,6 +9,7 @@
 #include "services/calendars/keys.h"
 #include "services/common/keys.h"
 #include "services/common/time_util.h"
+#include "services/identity/commands/commands.h"
 #include "services/identity/identity.h"
 #include "services/identity/keys.h"
 #include "services/projects/commands/commands.h"
@@ -57,7 +58,7 @@ class TaskIndexTest : public ::testing::Test {
       CreateUser(txn, "ann");
       v1::CreateTeamRequest team;
       team.set_team_id("legal");
-      RETURN_IF_ERROR_OR(identity::CreateTeam(txn, admin, team));
+      RETURN_IF_ERROR(Apply<identity::commands::CreateTeam>(txn, admin, team));
       v1::CreateProjectRequest project;
       project.set_project_id("big");
       project.mutable_project()->set_title("Big");
@@ -130,8 +131,9 @@ class TaskIndexTest : public ::testing::Test {
   static void CreateUser(storage::Txn& txn, const std::string& id) {
     v1::CreateUserRequest req;
     req.set_user_id(id);
-    auto u = identity::CreateUser(txn, Principal::System(), req);
-    EXPECT_TRUE(u.ok()) << u.status();
+    absl::Status s =
+        Apply<identity::commands::CreateUser>(txn, Principal::System(), req);
+    EXPECT_TRUE(s.ok()) << s;
   }
 
   static Principal Ann() {

@@ -1,0 +1,37 @@
+#include "absl/strings/str_cat.h"
+#include "services/common/validation.h"
+#include "services/identity/commands/commands.h"
+#include "services/identity/keys.h"
+#include "services/identity/state.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::identity::commands {
+
+using storage::Cf;
+using storage::Txn;
+using namespace internal;  // NOLINT
+
+absl::Status DeleteActAsGrant::Validate(const Request& req) const {
+  return ParseName("name", req.name(), "users/*/actAsGrants/*",
+                   /*allow_wildcard=*/true)
+      .status();
+}
+
+absl::Status DeleteActAsGrant::Apply(Txn& txn, const Principal& p,
+                                     const Request& req, Response*) const {
+  ASSIGN_OR_RETURN(auto ids,
+                   ParseName("name", req.name(), "users/*/actAsGrants/*",
+                             /*allow_wildcard=*/true));
+  RETURN_IF_ERROR(RequireAdmin(p, "revoke on-behalf-of access"));
+  ASSIGN_OR_RETURN(auto existing,
+                   txn.Get(Cf::kRecords, keys::ActAsGrant(ids[0], ids[1])));
+  if (!existing) {
+    return absl::NotFoundError(
+        absl::StrCat("grant \"", req.name(), "\" not found"));
+  }
+  txn.Delete(Cf::kRecords, keys::ActAsGrant(ids[0], ids[1]));
+  txn.Emit(p.NewEvent("grant.deleted", req.name()));
+  return absl::OkStatus();
+}
+
+}  // namespace mops::services::identity::commands
