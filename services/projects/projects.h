@@ -31,6 +31,12 @@ inline constexpr int kMaxBatchTasks = 1000;
 // dependency of a task is done).
 void RegisterReactions(Reactions& reactions);
 
+// The subject resolver of "projects/" names (services/common/subjects.h):
+// OK for an existing "projects/{p}" or "projects/{p}/tasks/{t}", NOT_FOUND
+// naming a missing one, INVALID_ARGUMENT naming `field` for another shape.
+absl::Status CheckSubject(const storage::Reader& reader,
+                          absl::string_view field, absl::string_view name);
+
 // The task.overdue timer.
 absl::Status FireOverdue(storage::Txn& txn,
                          const mops::internal::v1::TimerRecord& timer);
