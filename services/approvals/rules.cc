@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "services/common/time_util.h"
+
 namespace mops::services::approvals {
 
 std::string PlaceOf(const v1::Decision& d) {
@@ -69,6 +71,32 @@ std::vector<std::string> StillToDecide(const v1::Approval& a) {
     }
   }
   return {out.begin(), out.end()};
+}
+
+bool ApplyVerdict(absl::Time now, v1::Approval* a) {
+  switch (Evaluate(*a)) {
+    case Verdict::kPending:
+      return false;
+    case Verdict::kChangesRequested:
+      a->set_state(v1::Approval::CHANGES_REQUESTED);
+      return false;
+    case Verdict::kApproved:
+      a->set_state(v1::Approval::APPROVED);
+      break;
+    case Verdict::kRejected:
+      a->set_state(v1::Approval::REJECTED);
+      break;
+  }
+  *a->mutable_complete_time() = ToProtoTime(now);
+  return true;
+}
+
+bool MayEscalateTo(const v1::Approval& a, const v1::ApproverGroup& g,
+                   const std::string& person) {
+  return !person.empty() && person != a.requester() &&
+         std::find(g.eligible().begin(), g.eligible().end(), person) ==
+             g.eligible().end() &&
+         !HasActed(a, person) && !HasDecided(a, person);
 }
 
 }  // namespace mops::services::approvals

@@ -1,11 +1,13 @@
 // The approval rule, as pure functions of an Approval: who fills which
-// place, and what the current round's decisions add up to.
+// place, what the current round's decisions add up to, and whom an
+// escalation may add.
 #ifndef MOPS_SERVICES_APPROVALS_RULES_H_
 #define MOPS_SERVICES_APPROVALS_RULES_H_
 
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "mops/v1/approvals.pb.h"
 
 namespace mops::services::approvals {
@@ -40,6 +42,18 @@ Verdict Evaluate(const v1::Approval& a,
 // People who can still decide this round: eligible in some group and not
 // yet decided. Sorted, unique.
 std::vector<std::string> StillToDecide(const v1::Approval& a);
+
+// Applies Evaluate's verdict: a finished round closes the approval
+// (APPROVED or REJECTED, complete_time `now`) or asks for changes. Returns
+// true when the approval reached its outcome (approval.completed).
+bool ApplyVerdict(absl::Time now, v1::Approval* a);
+
+// Whether escalation may add `person` to group `g` of `a`: someone who is
+// not the requester, not eligible in `g` already, and has not decided this
+// round (their decision would count for the group without them deciding on
+// it). Whether they are an active user is for the caller to check.
+bool MayEscalateTo(const v1::Approval& a, const v1::ApproverGroup& g,
+                   const std::string& person);
 
 }  // namespace mops::services::approvals
 

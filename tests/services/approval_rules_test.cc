@@ -97,6 +97,48 @@ TEST(ApprovalRulesTest, Scenarios) {
 
 // Every combination of one or two groups (1 to 3 eligible, every count, veto
 // or not) and every assignment of none/approve/reject to their people.
+TEST(ApprovalRulesTest, ApplyVerdictClosesTheApprovalOrTheRound) {
+  const absl::Time now = absl::FromUnixSeconds(1795000000);
+  v1::Approval a = Make({{2, 1}});
+  a.set_state(v1::Approval::PENDING);
+  EXPECT_FALSE(ApplyVerdict(now, &a));
+  EXPECT_EQ(a.state(), v1::Approval::PENDING);
+  Decide(&a, "users/g0-0", v1::Decision::REQUEST_CHANGES);
+  EXPECT_FALSE(ApplyVerdict(now, &a));  // the round ends, not the approval
+  EXPECT_EQ(a.state(), v1::Approval::CHANGES_REQUESTED);
+  EXPECT_FALSE(a.has_complete_time());
+
+  a = Make({{2, 1}});
+  Decide(&a, "users/g0-1", v1::Decision::APPROVE);
+  EXPECT_TRUE(ApplyVerdict(now, &a));
+  EXPECT_EQ(a.state(), v1::Approval::APPROVED);
+  EXPECT_EQ(a.complete_time().seconds(), 1795000000);
+
+  a = Make({{2, 1}});
+  Decide(&a, "users/g0-1", v1::Decision::REJECT);
+  EXPECT_TRUE(ApplyVerdict(now, &a));
+  EXPECT_EQ(a.state(), v1::Approval::REJECTED);
+}
+
+TEST(ApprovalRulesTest, EscalationAddsNobodyWhoDecidedOrIsThere) {
+  v1::Approval a = Make({{2, 2}, {1, 1}});
+  a.set_requester("users/req");
+  Decide(&a, "users/g1-0", v1::Decision::APPROVE);
+  // A delegate who decided in someone's place this round.
+  Decide(&a, "users/sub", v1::Decision::APPROVE, 1, "users/g0-0");
+  const v1::ApproverGroup& g = a.groups(0);
+  EXPECT_TRUE(MayEscalateTo(a, g, "users/lead"));
+  EXPECT_FALSE(MayEscalateTo(a, g, ""));
+  EXPECT_FALSE(MayEscalateTo(a, g, "users/req"));   // separation of duties
+  EXPECT_FALSE(MayEscalateTo(a, g, "users/g0-1"));  // already eligible
+  EXPECT_FALSE(MayEscalateTo(a, g, "users/g1-0"));  // decided this round
+  EXPECT_FALSE(MayEscalateTo(a, g, "users/sub"));   // acted this round
+  // A decision of an earlier round does not count.
+  v1::Approval next = a;
+  next.set_round(2);
+  EXPECT_TRUE(MayEscalateTo(next, g, "users/g1-0"));
+}
+
 TEST(ApprovalRulesTest, PropertiesOverEveryCombination) {
   std::vector<GroupSpec> shapes;
   for (int e = 1; e <= 3; ++e) {
