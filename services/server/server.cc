@@ -15,10 +15,11 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "services/admin/service.h"
-#include "services/approvals/approvals.h"
-#include "services/approvals/approvals_service.h"
 #include "services/approvals/keys.h"
+#include "services/approvals/service.h"
+#include "services/calendars/calendars.h"
 #include "services/calendars/keys.h"
+#include "services/calendars/service.h"
 #include "services/common/keys.h"
 #include "services/identity/authenticator.h"
 #include "services/identity/identity.h"
@@ -119,10 +120,11 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   projects::RegisterReactions(server->reactions_);
   RETURN_IF_ERROR(server->reactions_.Check());
   RegisterKeySpaces(engine_options.key_spaces);
+  server->subjects_.Register("projects/", projects::CheckSubject);
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
   identity::RegisterTimers(*server->engine_);
   projects::RegisterTimers(*server->engine_);
-  approvals::ApprovalService::RegisterTimers(server->engine_.get());
+  approvals::RegisterTimers(*server->engine_);
   server->engine_->Start();
   RETURN_IF_ERROR(server->Bootstrap());
 
@@ -143,10 +145,11 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
                                           *server->auth_, *server->engine_));
   ASSIGN_OR_RETURN(server->tasks_,
                    projects::BindTaskService(*server->auth_, *server->engine_));
-  server->approvals_ = std::make_unique<approvals::ApprovalService>(
-      server->engine_.get(), server->auth_.get());
-  server->calendars_ = std::make_unique<approvals::CalendarService>(
-      server->engine_.get(), server->auth_.get());
+  ASSIGN_OR_RETURN(server->approvals_,
+                   approvals::BindApprovalService(
+                       *server->auth_, *server->engine_, server->subjects_));
+  ASSIGN_OR_RETURN(server->calendars_, calendars::BindCalendarService(
+                                           *server->auth_, *server->engine_));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -181,7 +184,7 @@ absl::Status MopsServer::Bootstrap() {
   ASSIGN_OR_RETURN(bool done, identity::IsBootstrapped(*engine_));
   if (done) {
     // Folders made before calendars existed get the default one now.
-    return engine_->Execute(approvals::EnsureDefaultCalendar);
+    return engine_->Execute(calendars::EnsureDefaultCalendar);
   }
   // The token file is written before the commit: if we die in between, the
   // next start bootstraps again and overwrites it, so a committed admin
@@ -190,7 +193,7 @@ absl::Status MopsServer::Bootstrap() {
   RETURN_IF_ERROR(WritePrivateFile(admin_token_path(), cred.Bearer() + "\n"));
   RETURN_IF_ERROR(engine_->Execute([&](storage::Txn& txn) {
     RETURN_IF_ERROR(identity::Bootstrap(txn, cred).status());
-    return approvals::EnsureDefaultCalendar(txn);
+    return calendars::EnsureDefaultCalendar(txn);
   }));
   LogInfo(
       "new data folder: created user admin and teams marketing, sales, "

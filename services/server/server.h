@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
 #include "services/common/reactions.h"
+#include "services/common/subjects.h"
 #include "storage/clock.h"
 #include "storage/engine.h"
 
@@ -20,10 +21,6 @@ namespace projects {
 class ProjectService;
 class TaskService;
 }  // namespace projects
-namespace approvals {
-class ApprovalService;
-class CalendarService;
-}  // namespace approvals
 namespace admin {
 class BackupRunner;
 }  // namespace admin
@@ -71,6 +68,8 @@ class MopsServer {
   std::string address_;
   // Before engine_: the engine's after_command hook runs them.
   Reactions reactions_;
+  // Before the services that check subjects through it.
+  Subjects subjects_;
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<identity::TokenAuthenticator> auth_;
   std::unique_ptr<grpc::Service> identity_;
@@ -79,8 +78,8 @@ class MopsServer {
   std::unique_ptr<grpc::Service> events_;
   std::unique_ptr<grpc::Service> projects_;
   std::unique_ptr<grpc::Service> tasks_;
-  std::unique_ptr<approvals::ApprovalService> approvals_;
-  std::unique_ptr<approvals::CalendarService> calendars_;
+  std::unique_ptr<grpc::Service> approvals_;
+  std::unique_ptr<grpc::Service> calendars_;
   std::unique_ptr<grpc::Server> server_;
   bool shut_down_ = false;
 };

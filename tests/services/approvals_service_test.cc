@@ -7,184 +7,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/time_util.h"
-#include "tests/testing/service_fixture.h"
+#include "tests/testing/approvals_fixture.h"
 
 namespace mops {
 namespace {
 
-using ::testing::HasSubstr;
-using AStub = v1::ApprovalService::Stub;
 using services::ToProtoTime;
-
-absl::Time T(const std::string& rfc3339) {
-  absl::Time t;
-  std::string err;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &err)) << err;
-  return t;
-}
-
-class ApprovalsTest : public testing::ServiceTest {
- protected:
-  void SetUp() override {
-    ServiceTest::SetUp();
-    for (const char* u : {"req", "boss", "fin1", "fin2", "fin3", "leg1", "leg2",
-                          "sub", "sub2", "other"}) {
-      tokens_[u] = CreateUserWithToken(u);
-    }
-    Must(AddMember("marketing", "req"));
-    Must(AddMember("finance", "fin1"));
-    Must(AddMember("finance", "fin2"));
-    Must(AddMember("finance", "fin3", v1::Membership::LEAD));
-    Must(AddMember("finance", "req"));  // the requester is in finance too
-    ASSERT_TRUE(CreateTeam("legal").ok());
-    Must(AddMember("legal", "leg1", v1::Membership::LEAD));
-    Must(AddMember("legal", "leg2"));
-    v1::UpdateUserRequest manager;
-    manager.mutable_user()->set_name("users/req");
-    manager.mutable_user()->set_manager("users/boss");
-    manager.mutable_update_mask()->add_paths("manager");
-    v1::User u;
-    ASSERT_TRUE(Call(identity_.get(), &v1::IdentityService::Stub::UpdateUser,
-                     admin_token_, manager, &u)
-                    .ok());
-    v1::CreateProjectRequest project;
-    project.set_project_id("launch");
-    project.mutable_project()->set_title("Launch");
-    project.mutable_project()->set_team("teams/marketing");
-    v1::Project pr;
-    ASSERT_TRUE(Call(projects_.get(), &v1::ProjectService::Stub::CreateProject,
-                     admin_token_, project, &pr)
-                    .ok());
-  }
-
-  static void Must(const grpc::Status& s) {
-    ASSERT_TRUE(s.ok()) << s.error_message();
-  }
-
-  grpc::Status CreateTeam(const std::string& id) {
-    v1::CreateTeamRequest req;
-    req.set_team_id(id);
-    v1::Team t;
-    return Call(identity_.get(), &v1::IdentityService::Stub::CreateTeam,
-                admin_token_, req, &t);
-  }
-
-  grpc::Status AddMember(const std::string& team, const std::string& user,
-                         v1::Membership::Role role = v1::Membership::MEMBER) {
-    v1::AddTeamMemberRequest req;
-    req.set_team("teams/" + team);
-    req.set_user("users/" + user);
-    req.set_role(role);
-    v1::Membership m;
-    return Call(identity_.get(), &v1::IdentityService::Stub::AddTeamMember,
-                admin_token_, req, &m);
-  }
-
-  static v1::ApproverGroup Team(const std::string& team, int required,
-                                bool veto = true) {
-    v1::ApproverGroup g;
-    g.set_team("teams/" + team);
-    g.set_required(required);
-    g.set_reject_does_not_veto(!veto);
-    return g;
-  }
-  static v1::ApproverGroup Users(std::vector<std::string> users,
-                                 int required = 1) {
-    v1::ApproverGroup g;
-    for (const auto& u : users) g.add_users("users/" + u);
-    g.set_required(required);
-    return g;
-  }
-
-  grpc::Status Request(const std::string& requester,
-                       std::vector<v1::ApproverGroup> groups, v1::Approval* out,
-                       const std::string& due = "",
-                       v1::Approval::DeadlineAction action =
-                           v1::Approval::DEADLINE_ACTION_UNSPECIFIED,
-                       const std::string& request_id = "") {
-    v1::CreateApprovalRequest req;
-    req.mutable_approval()->set_subject("projects/launch");
-    req.mutable_approval()->set_title("Launch budget");
-    for (auto& g : groups) *req.mutable_approval()->add_groups() = g;
-    req.mutable_approval()->set_due(due);
-    req.mutable_approval()->set_deadline_action(action);
-    req.set_request_id(request_id);
-    return Call(approvals_.get(), &AStub::CreateApproval, tokens_[requester],
-                req, out);
-  }
-
-  grpc::Status Decide(const std::string& who, const v1::Approval& a,
-                      v1::Decision::Outcome outcome,
-                      v1::Approval* out = nullptr,
-                      const std::string& comment = "",
-                      const std::string& request_id = "",
-                      const std::string& on_behalf_of = "") {
-    v1::DecideApprovalRequest req;
-    req.set_name(a.name());
-    req.set_outcome(outcome);
-    req.set_comment(comment);
-    req.set_request_id(request_id);
-    req.set_on_behalf_of(on_behalf_of);
-    v1::Approval scratch;
-    return Call(approvals_.get(), &AStub::DecideApproval, tokens_[who], req,
-                out ? out : &scratch);
-  }
-
-  grpc::Status Delegate(const std::string& from, const std::string& to,
-                        absl::Time start, absl::Time end,
-                        std::vector<std::string> teams = {},
-                        v1::Delegation* out = nullptr) {
-    v1::CreateDelegationRequest req;
-    req.set_parent("users/me");
-    req.mutable_delegation()->set_delegate("users/" + to);
-    *req.mutable_delegation()->mutable_start_time() = ToProtoTime(start);
-    *req.mutable_delegation()->mutable_end_time() = ToProtoTime(end);
-    for (const auto& t : teams)
-      req.mutable_delegation()->add_teams("teams/" + t);
-    v1::Delegation scratch;
-    return Call(approvals_.get(), &AStub::CreateDelegation, tokens_[from], req,
-                out ? out : &scratch);
-  }
-
-  std::vector<std::string> Inbox(const std::string& who) {
-    v1::ListApprovalsRequest req;
-    req.set_filter("pending_for = \"me\"");
-    v1::ListApprovalsResponse resp;
-    grpc::Status s =
-        Call(approvals_.get(), &AStub::ListApprovals, tokens_[who], req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    std::vector<std::string> names;
-    for (const auto& a : resp.approvals()) names.push_back(a.name());
-    return names;
-  }
-
-  v1::Approval Get(const std::string& name) {
-    v1::GetApprovalRequest req;
-    req.set_name(name);
-    v1::Approval a;
-    EXPECT_TRUE(
-        Call(approvals_.get(), &AStub::GetApproval, admin_token_, req, &a)
-            .ok());
-    return a;
-  }
-
-  // Runs due timers until the event shows up (bounded).
-  bool WaitForEvent(const std::string& type, const std::string& subject,
-                    int count = 1) {
-    for (int i = 0; i < 300; ++i) {
-      server_->engine()->WakeTimers();
-      if (CountEvents(type, subject) >= count) return true;
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-    return false;
-  }
-  void Settle() {
-    server_->engine()->WakeTimers();
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-
-  std::map<std::string, std::string> tokens_;
-};
+using testing::ApprovalsTest;
+using testing::AStub;
+using ::testing::HasSubstr;
+using testing::T;
 
 TEST_F(ApprovalsTest, OneOfLegalAndTwoOfFinance) {
   v1::Approval a;
@@ -321,7 +153,11 @@ TEST_F(ApprovalsTest, DelegatesDecideInTheDelegatorsPlaceWithinWindowAndTeams) {
   bool recorded = false;
   for (const auto& e : AllEvents()) {
     if (e.type() == "approval.decided" && e.subject() == a.name()) {
-      EXPECT_EQ(e.data().at("on_behalf_of"), "users/leg1");
+      ASSERT_TRUE(e.has_approval_decided());
+      EXPECT_EQ(e.approval_decided().decision().approver(), "users/sub");
+      EXPECT_EQ(e.approval_decided().decision().on_behalf_of(), "users/leg1");
+      EXPECT_EQ(e.approval_decided().approval().decisions_size(), 1);
+      EXPECT_TRUE(e.data().empty());
       recorded = true;
     }
   }
@@ -439,6 +275,16 @@ TEST_F(ApprovalsTest, DeadlineRejectsOrEscalatesAndSurvivesRestart) {
                                        e.groups(0).escalated().end()),
               ::testing::ElementsAre("users/boss"));
   EXPECT_EQ(Inbox("boss"), std::vector<std::string>{escalated.name()});
+  v1::Event escalation = LastEvent("approval.escalated", escalated.name());
+  ASSERT_TRUE(escalation.has_approval_escalated());
+  // In both groups, named once.
+  EXPECT_THAT(escalation.approval_escalated().added(),
+              ::testing::ElementsAre("users/boss"));
+  EXPECT_EQ(escalation.approval_escalated().approval().etag(), e.etag());
+  EXPECT_EQ(escalation.actor(), "system");
+  v1::Event expiry = LastEvent("approval.completed", rejected.name());
+  EXPECT_EQ(expiry.approval_completed().approval().state(),
+            v1::Approval::REJECTED);
   Must(Decide("boss", e, v1::Decision::APPROVE, &e));
   EXPECT_EQ(e.state(), v1::Approval::APPROVED);  // boss counts in both groups
 }
@@ -635,6 +481,13 @@ TEST_F(ApprovalsTest, BadRequestsNameTheField) {
        "approval.subject"},
       {[](v1::Approval* a) { a->set_subject("projects/nope"); },
        grpc::NOT_FOUND, "projects/nope"},
+      {[](v1::Approval* a) { a->set_subject("projects/launch/tasks/nope"); },
+       grpc::NOT_FOUND, "projects/launch/tasks/nope"},
+      {[](v1::Approval* a) { a->set_subject("projects/launch/x"); },
+       grpc::INVALID_ARGUMENT, "approval.subject"},
+      // No domain registered this kind of name.
+      {[](v1::Approval* a) { a->set_subject("agreements/a1"); },
+       grpc::INVALID_ARGUMENT, "approval.subject \"agreements/a1\""},
       {[](v1::Approval* a) { a->clear_groups(); }, grpc::INVALID_ARGUMENT,
        "approval.groups"},
       {[](v1::Approval* a) { a->mutable_groups(0)->set_team("teams/finance"); },

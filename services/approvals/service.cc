@@ -1,0 +1,32 @@
+#include "services/approvals/service.h"
+
+#include "mops/v1/approvals.grpc.pb.h"
+#include "services/approvals/approvals.h"
+#include "services/approvals/commands/commands.h"
+#include "services/approvals/queries.h"
+#include "services/common/binder.h"
+
+namespace mops::services::approvals {
+
+absl::StatusOr<std::unique_ptr<grpc::Service>> BindApprovalService(
+    const Authenticator& auth, storage::Engine& engine,
+    const Subjects& subjects) {
+  return Binder("mops.v1.ApprovalService", auth, engine)
+      .Command("CreateApproval", commands::CreateApproval{&subjects})
+      .Query<queries::GetApproval>("GetApproval")
+      .Query("ListApprovals", queries::ListApprovals{engine.clock()})
+      .Command<commands::DecideApproval>("DecideApproval")
+      .Command<commands::ResubmitApproval>("ResubmitApproval")
+      .Command<commands::CancelApproval>("CancelApproval")
+      .Command<commands::CreateDelegation>("CreateDelegation")
+      .Query<queries::ListDelegations>("ListDelegations")
+      .Command<commands::DeleteDelegation>("DeleteDelegation")
+      .Finish();
+}
+
+void RegisterTimers(storage::Engine& engine) {
+  engine.RegisterTimerHandler(kReminderTimer, FireReminder);
+  engine.RegisterTimerHandler(kDeadlineTimer, FireDeadline);
+}
+
+}  // namespace mops::services::approvals

@@ -1,0 +1,32 @@
+#include "services/calendars/queries.h"
+
+#include <string>
+
+#include "services/calendars/calendars.h"
+#include "services/calendars/keys.h"
+#include "services/common/pagination.h"
+#include "services/common/validation.h"
+#include "storage/status_macros.h"
+
+namespace mops::services::calendars::queries {
+
+using storage::Cf;
+using storage::Reader;
+
+absl::Status GetCalendar::Run(const Reader& reader, const Principal&,
+                              const Request& req, Response* out) const {
+  ASSIGN_OR_RETURN(std::string id, ParseId("name", req.name(), "calendars/*"));
+  ASSIGN_OR_RETURN(*out, LoadCalendar(reader, id));
+  return absl::OkStatus();
+}
+
+absl::Status ListCalendars::Run(const Reader& reader, const Principal&,
+                                const Request& req, Response* out) const {
+  ASSIGN_OR_RETURN(
+      *out->mutable_next_page_token(),
+      ListInto(reader, Cf::kRecords, keys::CalendarPrefix(), req.page_size(),
+               req.page_token(), out->mutable_calendars()));
+  return absl::OkStatus();
+}
+
+}  // namespace mops::services::calendars::queries

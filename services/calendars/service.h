@@ -1,0 +1,19 @@
+// The gRPC service of calendars: bindings only.
+#ifndef MOPS_SERVICES_CALENDARS_SERVICE_H_
+#define MOPS_SERVICES_CALENDARS_SERVICE_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/impl/codegen/service_type.h"
+#include "services/common/rpc.h"
+#include "storage/engine.h"
+
+namespace mops::services::calendars {
+
+absl::StatusOr<std::unique_ptr<grpc::Service>> BindCalendarService(
+    const Authenticator& auth, storage::Engine& engine);
+
+}  // namespace mops::services::calendars
+
+#endif  // MOPS_SERVICES_CALENDARS_SERVICE_H_
