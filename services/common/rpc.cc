@@ -6,7 +6,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
-#include "storage/checked_reader.h"
 #include "storage/log.h"
 
 namespace mops::services {
@@ -76,45 +75,6 @@ std::function<absl::Status(uint64_t rows)> CallCheck(
     }
     return absl::OkStatus();
   };
-}
-
-grpc::ServerUnaryReactor* RunRead(grpc::CallbackServerContext* context,
-                                  absl::string_view method,
-                                  const Authenticator& auth,
-                                  const storage::Reader& engine,
-                                  const ReadFn& read) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Principal> principal = auth.Authenticate(*context);
-  absl::Status s = principal.status();
-  if (s.ok()) {
-    storage::CheckedReader reader(engine, CallCheck(*context));
-    s = read(*principal, reader);
-  }
-  reactor->Finish(FinishStatus(method, s));
-  return reactor;
-}
-
-grpc::ServerUnaryReactor* RunWrite(
-    grpc::CallbackServerContext* context, absl::string_view method,
-    const Authenticator& auth, storage::Engine& engine, WriteFn write,
-    const std::function<absl::Status()>& validate,
-    std::function<void()> on_committed) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Principal> principal = auth.Authenticate(*context);
-  absl::Status s = principal.status();
-  if (s.ok() && validate) s = validate();
-  if (!s.ok()) {
-    reactor->Finish(FinishStatus(method, s));
-    return reactor;
-  }
-  engine.Submit([write = std::move(write), p = *std::move(principal)](
-                    storage::Txn& txn) { return write(txn, p); },
-                [reactor, method = std::string(method),
-                 on_committed = std::move(on_committed)](absl::Status result) {
-                  if (result.ok() && on_committed) on_committed();
-                  reactor->Finish(FinishStatus(method, result));
-                });
-  return reactor;
 }
 
 }  // namespace mops::services

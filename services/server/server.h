@@ -17,10 +17,6 @@ namespace mops::services {
 namespace identity {
 class TokenAuthenticator;
 }  // namespace identity
-namespace projects {
-class ProjectService;
-class TaskService;
-}  // namespace projects
 namespace admin {
 class BackupRunner;
 }  // namespace admin
