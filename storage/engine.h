@@ -50,11 +50,15 @@ class WriteBatch;
 
 namespace mops::storage {
 
-// The data format this build writes. Format 1 (one index family) is moved
-// to it when opened: each row of an index space with a family of its own
-// (KeySpace::family) goes there. Opening a folder of any other version fails
-// and changes nothing.
-inline constexpr uint32_t kFormatVersion = 2;
+// The data format this build writes. Older folders are moved on, one step
+// at a time, when opened (migrate.cc):
+//   1 -> 2: each row of an index space with a family of its own
+//           (KeySpace::family) goes there;
+//   2 -> 3: events keep their string details in `legacy`, and timers'
+//           text payloads become typed ones (EngineOptions::timer_upgrades).
+// Opening a folder of any other version fails and changes nothing.
+inline constexpr uint32_t kFormatVersion = 3;
+inline constexpr uint32_t kOldestFormatVersion = 1;
 
 using ScanFn =
     std::function<bool(absl::string_view key, absl::string_view value)>;
@@ -204,6 +208,12 @@ struct EngineOptions {
   size_t max_timers_per_batch = 256;
   // A timer whose handler fails is tried again after this long.
   absl::Duration timer_retry = absl::Minutes(1);
+  // Data format 2 -> 3: turns a timer's text payload (format2_payload) into
+  // its typed `payload`, by kind. Every kind that wrote a payload in format
+  // 2 needs one; the domains that own the kinds fill this.
+  absl::flat_hash_map<std::string, std::function<absl::Status(
+                                       mops::internal::v1::TimerRecord*)>>
+      timer_upgrades;
   // Runs after every command and timer handler that succeeded, in its Txn;
   // its error fails the command. The services put the reactions here.
   std::function<absl::Status(Txn&)> after_command;
@@ -326,8 +336,15 @@ class Engine : public Reader {
     if (cf != Cf::kIndex || key.empty()) return handle(cf);
     return handles_[index_family_[static_cast<unsigned char>(key[0])]];
   }
+  // Moves a folder of an older format (`stored`) on to kFormatVersion.
+  absl::Status UpgradeFormat(absl::string_view stored);
   // Format 1 to 2: index rows into their spaces' own families.
   absl::Status MoveIndexRowsToOwnFamilies();
+  // Format 2 to 3: events' details into `legacy`, timers' payloads typed.
+  absl::Status TypeEventsAndTimers();
+  // Writes `version` as the folder's format, synced (and with it every
+  // write before).
+  absl::Status WriteFormatVersion(uint32_t version);
 
   const EngineOptions options_;
   // From the key spaces: the RocksDB families in handle order (kCfNames,

@@ -1,5 +1,5 @@
-// Engine: opening the data folder (its format, its column families, the
-// format 1 -> 2 move) and copying it.
+// Engine: opening the data folder (its format, its column families) and
+// copying it. Moving an older format on is in migrate.cc.
 #include <algorithm>
 #include <array>
 #include <filesystem>
@@ -48,10 +48,6 @@ constexpr uint64_t kMaxWalBytes = 2 * kMemtableBytes;
 // create load (a few MB of WAL and 2,000 to 3,000 syncs a second) one sync
 // in several hundred pays the inode write and the zeros.
 constexpr uint64_t kWalZeroChunkBytes = 1 << 20;
-
-// The data format before kFormatVersion: every index kind in the one
-// "index" family. Still opened, and moved on at the first start.
-constexpr uint32_t kSharedIndexFormat = 1;
 
 // Memtable insert hints per key head (KeyHead, by each space's shape): a
 // batch writes a run of task rows, then a run of assignee rows, then of team
@@ -184,11 +180,11 @@ absl::Status CheckExistingFormat(const std::string& path,
   }
   RETURN_IF_ERROR(FromRocks(read, "read format version"));
   uint32_t v = 0;
-  if (!absl::SimpleAtoi(version, &v) ||
-      (v != kSharedIndexFormat && v != kFormatVersion)) {
+  if (!absl::SimpleAtoi(version, &v) || v < kOldestFormatVersion ||
+      v > kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         "data folder ", path, " has data format version \"", version,
-        "\"; this mopsd reads only versions ", kSharedIndexFormat, " and ",
+        "\"; this mopsd reads only versions ", kOldestFormatVersion, " to ",
         kFormatVersion,
         ". Use a mopsd that matches the data; nothing was changed"));
   }
@@ -264,8 +260,8 @@ absl::Status Engine::OpenDb() {
   std::string value;
   s = db_->Get(rocksdb::ReadOptions(), handle(Cf::kMeta),
                keys::MetaFormatVersion(), &value);
-  if (s.ok() && value == absl::StrCat(kSharedIndexFormat)) {
-    RETURN_IF_ERROR(MoveIndexRowsToOwnFamilies());
+  if (s.ok() && value != absl::StrCat(kFormatVersion)) {
+    RETURN_IF_ERROR(UpgradeFormat(value));
   } else if (s.IsNotFound()) {
     rocksdb::WriteBatch init;
     init.Put(handle(Cf::kMeta), keys::MetaFormatVersion(),
@@ -286,60 +282,6 @@ absl::Status Engine::OpenDb() {
   }
   committed_revision_ = revision;
   RefreshNextTimer();
-  return absl::OkStatus();
-}
-
-// Driven by the key spaces: a row moves when its prefix's space has a family
-// of its own; rows of other prefixes stay. Each batch moves its rows at once
-// (put into the space's family, deleted from "index"), so a start that dies
-// midway leaves every row in one place and the next start goes on from
-// there; the new version is written last.
-absl::Status Engine::MoveIndexRowsToOwnFamilies() {
-  constexpr uint32_t kRowsPerBatch = 10000;
-  const absl::Time started = absl::Now();
-  uint64_t moved = 0;
-  rocksdb::WriteBatch batch;
-  auto write = [&] {
-    if (batch.Count() == 0) return absl::OkStatus();
-    RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
-                              "move index rows"));
-    moved += batch.Count() / 2;
-    batch.Clear();
-    return absl::OkStatus();
-  };
-  {
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), handle(Cf::kIndex)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const absl::string_view key(it->key().data(), it->key().size());
-      if (handle(Cf::kIndex, key) == handle(Cf::kIndex)) continue;
-      RETURN_IF_ERROR(
-          FromRocks(batch.Put(handle(Cf::kIndex, key), it->key(), it->value()),
-                    "move index rows"));
-      RETURN_IF_ERROR(FromRocks(batch.Delete(handle(Cf::kIndex), it->key()),
-                                "move index rows"));
-      if (batch.Count() >= 2 * kRowsPerBatch) RETURN_IF_ERROR(write());
-    }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read index rows"));
-  }
-  RETURN_IF_ERROR(write());
-  rocksdb::WriteOptions synced;
-  synced.sync = true;  // and with it every batch before
-  RETURN_IF_ERROR(
-      FromRocks(db_->Put(synced, handle(Cf::kMeta), keys::MetaFormatVersion(),
-                         absl::StrCat(kFormatVersion)),
-                "write format version"));
-  // The moved rows' tombstones would stay in "index" for good: nothing
-  // writes there any more, so no compaction would come to drop them.
-  rocksdb::CompactRangeOptions compact;
-  compact.bottommost_level_compaction =
-      rocksdb::BottommostLevelCompaction::kForce;
-  rocksdb::Status c =
-      db_->CompactRange(compact, handle(Cf::kIndex), nullptr, nullptr);
-  if (!c.ok()) LogWarning("compacting the old index family: ", c.ToString());
-  LogInfo("data format 1 -> ", kFormatVersion, ": moved ", moved,
-          " index rows into their key spaces' own column families in ",
-          absl::FormatDuration(absl::Now() - started));
   return absl::OkStatus();
 }
 

@@ -360,7 +360,7 @@ void PrintDelegation(const api::Delegation& d) {
 
 void AddDelegate(CLI::App& app, Cli& cli, std::function<void()>& action) {
   struct Flags {
-    std::string to, from, until, teams, user = "me";
+    std::string to, from, until, teams, user = "me", request_id;
   };
   auto f = std::make_shared<Flags>();
   auto* delegate = app.add_subcommand(
@@ -375,9 +375,13 @@ void AddDelegate(CLI::App& app, Cli& cli, std::function<void()>& action) {
                        "Only for these teams' approver groups: t1,t2");
   delegate->add_option("--user", f->user,
                        "Whose place (admins: anyone); default: you");
+  delegate->add_option(
+      "--request-id", f->request_id,
+      "Idempotency key: a retry with the same id changes nothing");
   OnCall<Approvals>(delegate, cli, action, [&cli, f](const Approvals& rpc) {
     api::CreateDelegationRequest req;
     req.set_parent(UserName(f->user));
+    req.set_request_id(f->request_id);
     api::Delegation* d = req.mutable_delegation();
     d->set_delegate(UserName(f->to));
     if (!f->from.empty())

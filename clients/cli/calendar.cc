@@ -63,6 +63,7 @@ void PrintCalendar(const Cli& cli, const api::Calendar& c) {
                                    "thu", "fri", "sat", "sun"};
     std::cout << c.name()
               << (c.display_name().empty() ? "" : " (" + c.display_name() + ")")
+              << "\nversion: " << c.version()
               << "\ntime zone: " << c.time_zone() << "\nworking hours:\n";
     for (const auto& w : c.working_hours()) {
       std::cout << "  " << kNames[std::clamp(w.weekday(), 0, 7)] << " "
@@ -77,14 +78,41 @@ void PrintCalendar(const Cli& cli, const api::Calendar& c) {
 
 void AddReads(CLI::App* calendar, Cli& cli, std::function<void()>& action) {
   auto id = std::make_shared<std::string>("default");
+  auto version = std::make_shared<int64_t>(0);
   auto* get = calendar->add_subcommand("get", "Show a calendar");
   get->add_option("ID", *id, "Calendar id; default: default")
       ->default_val("default");
-  OnCall<Calendars>(get, cli, action, [&cli, id](const Calendars& rpc) {
-    api::GetCalendarRequest req;
-    req.set_name("calendars/" + *id);
-    PrintCalendar(cli, rpc.Call(&CalendarStub::GetCalendar, req));
-  });
+  get->add_option("--version", *version,
+                  "A past version (see `calendar versions`); default: the "
+                  "current one")
+      ->check(CLI::PositiveNumber);
+  OnCall<Calendars>(
+      get, cli, action, [&cli, id, version](const Calendars& rpc) {
+        api::GetCalendarRequest req;
+        req.set_name("calendars/" + *id);
+        req.set_version(*version);
+        PrintCalendar(cli, rpc.Call(&CalendarStub::GetCalendar, req));
+      });
+
+  auto versions_id = std::make_shared<std::string>("default");
+  auto* versions = calendar->add_subcommand(
+      "versions", "Every version of a calendar, newest first");
+  versions->add_option("ID", *versions_id, "Calendar id; default: default")
+      ->default_val("default");
+  OnCall<Calendars>(
+      versions, cli, action, [&cli, versions_id](const Calendars& rpc) {
+        api::ListCalendarVersionsRequest req;
+        req.set_name("calendars/" + *versions_id);
+        auto all = rpc.ListAll(&CalendarStub::ListCalendarVersions, req);
+        cli.Print(all, [&] {
+          Table t({"VERSION", "SINCE", "TIME ZONE", "HOLIDAYS"});
+          for (const auto& c : all.calendars()) {
+            t.AddRow({std::to_string(c.version()), FormatTime(c.update_time()),
+                      c.time_zone(), std::to_string(c.holidays_size())});
+          }
+          return t;
+        });
+      });
 
   OnCall<Calendars>(
       calendar->add_subcommand("list", "List calendars"), cli, action,
@@ -104,7 +132,7 @@ void AddReads(CLI::App* calendar, Cli& cli, std::function<void()>& action) {
 
 // The flags of create and update; update changes only the fields given.
 struct CalendarFlags {
-  std::string id = "default", display_name, time_zone;
+  std::string id = "default", display_name, time_zone, request_id;
   std::vector<std::string> hours, holidays;
   CLI::Option* display_name_opt = nullptr;
   CLI::Option* time_zone_opt = nullptr;
@@ -125,6 +153,9 @@ struct CalendarFlags {
     if (create) {
       time_zone_opt->required();
       hours_opt->required();
+      cmd->add_option(
+          "--request-id", request_id,
+          "Idempotency key: a retry with the same id changes nothing");
     }
   }
   api::Calendar Calendar() const {
@@ -178,6 +209,7 @@ void AddChanges(CLI::App* calendar, Cli& cli, std::function<void()>& action) {
     api::CreateCalendarRequest req;
     *req.mutable_calendar() = cf->Calendar();
     req.set_calendar_id(cf->id);
+    req.set_request_id(cf->request_id);
     PrintCalendar(cli, rpc.Call(&CalendarStub::CreateCalendar, req));
   });
 }

@@ -37,11 +37,11 @@ std::vector<std::string> PendingRows(const v1::Approval& a) {
 }
 
 void SetTimer(Txn& txn, const v1::Approval& a, const char* kind,
-              std::string payload, absl::Time at) {
+              const google::protobuf::Message& payload, absl::Time at) {
   TimerRecord t;
   t.set_kind(kind);
   t.set_target(a.name());
-  t.set_payload(std::move(payload));
+  t.mutable_payload()->PackFrom(payload);
   txn.SetTimer(at, t);
 }
 
@@ -97,8 +97,11 @@ absl::Status ScheduleRound(Txn& txn, v1::Approval* a) {
     a->clear_due_time();
     return absl::OkStatus();
   }
+  ASSIGN_OR_RETURN(v1::Calendar calendar,
+                   calendars::LoadCalendar(txn, IdOf(a->calendar())));
   ASSIGN_OR_RETURN(calendars::BusinessClock clock,
-                   calendars::LoadClock(txn, IdOf(a->calendar())));
+                   calendars::BusinessClock::FromProto(calendar));
+  a->set_calendar_version(calendar.version());
   ASSIGN_OR_RETURN(absl::Time due, calendars::ResolveDue(a->due(), clock, now));
   *a->mutable_due_time() = ToProtoTime(due);
   if (a->state() != v1::Approval::PENDING) return absl::OkStatus();
@@ -106,11 +109,15 @@ absl::Status ScheduleRound(Txn& txn, v1::Approval* a) {
   if (round > absl::ZeroDuration()) {
     for (int percent : kReminderPercents) {
       ASSIGN_OR_RETURN(absl::Time at, clock.Add(now, round * percent / 100));
-      SetTimer(txn, *a, kReminderTimer, absl::StrCat(a->round(), ":", percent),
-               at);
+      mops::internal::v1::ApprovalReminderTimer reminder;
+      reminder.set_round(a->round());
+      reminder.set_percent(percent);
+      SetTimer(txn, *a, kReminderTimer, reminder, at);
     }
   }
-  SetTimer(txn, *a, kDeadlineTimer, absl::StrCat(a->round()), due);
+  mops::internal::v1::ApprovalDeadlineTimer deadline;
+  deadline.set_round(a->round());
+  SetTimer(txn, *a, kDeadlineTimer, deadline, due);
   return absl::OkStatus();
 }
 
@@ -122,9 +129,11 @@ absl::Status RequireRequesterOrAdmin(const Principal& p, const v1::Approval& a,
                    action, " ", a.name()));
 }
 
-void EmitCompleted(Txn& txn, const Principal& p, const v1::Approval& a) {
+void EmitCompleted(Txn& txn, const Principal& p, const v1::Approval& a,
+                   v1::ApprovalCompleted::Reason reason) {
   v1::Event e;
   *e.mutable_approval_completed()->mutable_approval() = a;
+  e.mutable_approval_completed()->set_reason(reason);
   Emit(txn, p, a.name(), std::move(e));
 }
 

@@ -23,6 +23,9 @@ absl::Status FireReminder(storage::Txn& txn,
 // The approval.deadline timer: the approval's deadline_action.
 absl::Status FireDeadline(storage::Txn& txn,
                           const mops::internal::v1::TimerRecord& timer);
+// Data format 2 -> 3: "ROUND:PERCENT" and "ROUND" become typed payloads.
+absl::Status UpgradeReminderTimer(mops::internal::v1::TimerRecord* timer);
+absl::Status UpgradeDeadlineTimer(mops::internal::v1::TimerRecord* timer);
 
 }  // namespace mops::services::approvals
 

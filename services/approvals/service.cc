@@ -29,4 +29,9 @@ void RegisterTimers(storage::Engine& engine) {
   engine.RegisterTimerHandler(kDeadlineTimer, FireDeadline);
 }
 
+void RegisterTimerUpgrades(storage::EngineOptions& options) {
+  options.timer_upgrades[kReminderTimer] = UpgradeReminderTimer;
+  options.timer_upgrades[kDeadlineTimer] = UpgradeDeadlineTimer;
+}
+
 }  // namespace mops::services::approvals

@@ -20,6 +20,8 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindApprovalService(
 
 // Registers the reminder and deadline timers. Call before engine.Start().
 void RegisterTimers(storage::Engine& engine);
+// Their data format 2 -> 3 upgrades. Call before Open.
+void RegisterTimerUpgrades(storage::EngineOptions& options);
 
 }  // namespace mops::services::approvals
 

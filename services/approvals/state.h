@@ -46,9 +46,9 @@ absl::Status ScheduleRound(storage::Txn& txn, v1::Approval* a);
 absl::Status RequireRequesterOrAdmin(const Principal& p, const v1::Approval& a,
                                      absl::string_view action);
 
-// approval.completed with `a` as it is now.
-void EmitCompleted(storage::Txn& txn, const Principal& p,
-                   const v1::Approval& a);
+// approval.completed with `a` as it is now, and why it completed.
+void EmitCompleted(storage::Txn& txn, const Principal& p, const v1::Approval& a,
+                   v1::ApprovalCompleted::Reason reason);
 
 // ---- approvers (approvers.cc)
 

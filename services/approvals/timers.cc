@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/approvals/approvals.h"
 #include "services/approvals/rules.h"
@@ -85,30 +86,30 @@ absl::Status Escalate(Txn& txn, v1::Approval a) {
     }
   }
   Emit(txn, system, a.name(), std::move(e));
-  if (completed) EmitCompleted(txn, system, a);
+  if (completed) {
+    EmitCompleted(txn, system, a, v1::ApprovalCompleted::DECISIONS);
+  }
   return absl::OkStatus();
 }
 
 }  // namespace
 
 absl::Status FireReminder(Txn& txn, const TimerRecord& timer) {
-  std::vector<std::string> parts = absl::StrSplit(timer.payload(), ':');
-  int round = 0;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &round)) {
-    return absl::OkStatus();
-  }
-  std::optional<v1::Approval> a = OpenRound(txn, timer, round);
+  mops::internal::v1::ApprovalReminderTimer reminder;
+  if (!timer.payload().UnpackTo(&reminder)) return absl::OkStatus();
+  std::optional<v1::Approval> a = OpenRound(txn, timer, reminder.round());
   if (!a) return absl::OkStatus();
   v1::Event e;
   *e.mutable_approval_reminder()->mutable_approval() = *std::move(a);
+  e.mutable_approval_reminder()->set_percent(reminder.percent());
   Emit(txn, Principal::System(), timer.target(), std::move(e));
   return absl::OkStatus();
 }
 
 absl::Status FireDeadline(Txn& txn, const TimerRecord& timer) {
-  int round = 0;
-  if (!absl::SimpleAtoi(timer.payload(), &round)) return absl::OkStatus();
-  std::optional<v1::Approval> loaded = OpenRound(txn, timer, round);
+  mops::internal::v1::ApprovalDeadlineTimer deadline;
+  if (!timer.payload().UnpackTo(&deadline)) return absl::OkStatus();
+  std::optional<v1::Approval> loaded = OpenRound(txn, timer, deadline.round());
   if (!loaded) return absl::OkStatus();
   v1::Approval a = *std::move(loaded);
   if (a.deadline_action() == v1::Approval::ESCALATE) {
@@ -120,7 +121,38 @@ absl::Status FireDeadline(Txn& txn, const TimerRecord& timer) {
                   : v1::Approval::EXPIRED);
   *a.mutable_complete_time() = ToProtoTime(txn.Now());
   SaveApproval(txn, &old, &a);
-  EmitCompleted(txn, Principal::System(), a);
+  EmitCompleted(txn, Principal::System(), a, v1::ApprovalCompleted::DEADLINE);
+  return absl::OkStatus();
+}
+
+absl::Status UpgradeReminderTimer(TimerRecord* timer) {
+  std::vector<std::string> parts =
+      absl::StrSplit(timer->format2_payload(), ':');
+  mops::internal::v1::ApprovalReminderTimer reminder;
+  int round = 0;
+  int percent = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &round) ||
+      !absl::SimpleAtoi(parts[1], &percent)) {
+    return absl::DataLossError(
+        absl::StrCat("reminder timer of ", timer->target(), ": \"",
+                     timer->format2_payload(), "\" is not ROUND:PERCENT"));
+  }
+  reminder.set_round(round);
+  reminder.set_percent(percent);
+  timer->mutable_payload()->PackFrom(reminder);
+  return absl::OkStatus();
+}
+
+absl::Status UpgradeDeadlineTimer(TimerRecord* timer) {
+  mops::internal::v1::ApprovalDeadlineTimer deadline;
+  int round = 0;
+  if (!absl::SimpleAtoi(timer->format2_payload(), &round)) {
+    return absl::DataLossError(
+        absl::StrCat("deadline timer of ", timer->target(), ": \"",
+                     timer->format2_payload(), "\" is not a round"));
+  }
+  deadline.set_round(round);
+  timer->mutable_payload()->PackFrom(deadline);
   return absl::OkStatus();
 }
 

@@ -16,7 +16,23 @@ using storage::Reader;
 absl::Status GetCalendar::Run(const Reader& reader, const Principal&,
                               const Request& req, Response* out) const {
   ASSIGN_OR_RETURN(std::string id, ParseId("name", req.name(), "calendars/*"));
-  ASSIGN_OR_RETURN(*out, LoadCalendar(reader, id));
+  if (req.version() < 0) {
+    return absl::InvalidArgumentError(
+        "version must be 0 (the current one) or a version number");
+  }
+  ASSIGN_OR_RETURN(*out, LoadCalendarVersion(reader, id, req.version()));
+  return absl::OkStatus();
+}
+
+absl::Status ListCalendarVersions::Run(const Reader& reader, const Principal&,
+                                       const Request& req,
+                                       Response* out) const {
+  ASSIGN_OR_RETURN(std::string id, ParseId("name", req.name(), "calendars/*"));
+  RETURN_IF_ERROR(LoadCalendar(reader, id).status());
+  ASSIGN_OR_RETURN(
+      *out->mutable_next_page_token(),
+      ListInto(reader, Cf::kRecords, keys::CalendarVersionPrefix(id),
+               req.page_size(), req.page_token(), out->mutable_calendars()));
   return absl::OkStatus();
 }
 

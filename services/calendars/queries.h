@@ -10,6 +10,8 @@ namespace mops::services::calendars::queries {
 MOPS_DECLARE_QUERY(GetCalendar, v1::GetCalendarRequest, v1::Calendar);
 MOPS_DECLARE_QUERY(ListCalendars, v1::ListCalendarsRequest,
                    v1::ListCalendarsResponse);
+MOPS_DECLARE_QUERY(ListCalendarVersions, v1::ListCalendarVersionsRequest,
+                   v1::ListCalendarVersionsResponse);
 
 }  // namespace mops::services::calendars::queries
 

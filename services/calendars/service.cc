@@ -12,6 +12,7 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindCalendarService(
   return Binder("mops.v1.CalendarService", auth, engine)
       .Query<queries::GetCalendar>("GetCalendar")
       .Query<queries::ListCalendars>("ListCalendars")
+      .Query<queries::ListCalendarVersions>("ListCalendarVersions")
       .Command<commands::CreateCalendar>("CreateCalendar")
       .Command<commands::UpdateCalendar>("UpdateCalendar")
       .Finish();

@@ -15,8 +15,9 @@ namespace mops::services::calendars::internal {
 // the calendar itself (zone, windows, holidays; see BusinessCalendar).
 absl::Status ValidateCalendar(const v1::Calendar& c);
 
-// Stamps etag and update_time (and create_time when `created`) and writes
-// the calendar `id`.
+// Stamps etag, update_time and the next version (1 when `created`; also
+// create_time then) and writes the calendar `id`, as current and as that
+// version. The versions before stay as they were.
 void SaveCalendar(storage::Txn& txn, absl::string_view id, v1::Calendar* c,
                   bool created);
 

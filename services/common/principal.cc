@@ -16,15 +16,6 @@ void Principal::Stamp(mops::v1::Event* event) const {
   }
 }
 
-mops::v1::Event Principal::NewEvent(absl::string_view type,
-                                    absl::string_view subject) const {
-  mops::v1::Event e;
-  e.set_type(std::string(type));
-  e.set_subject(std::string(subject));
-  Stamp(&e);
-  return e;
-}
-
 Principal Principal::System() {
   Principal p;
   p.admin = true;

@@ -29,9 +29,6 @@ struct Principal {
   }
   // Fills actor and on_behalf_of of an event.
   void Stamp(mops::v1::Event* event) const;
-  // An event of `type` about `subject`, stamped with this principal.
-  mops::v1::Event NewEvent(absl::string_view type,
-                           absl::string_view subject) const;
 
   // The principal for timers and bootstrap.
   static Principal System();

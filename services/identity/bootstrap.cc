@@ -1,3 +1,4 @@
+#include "services/common/events.h"
 #include "services/identity/identity.h"
 #include "services/identity/keys.h"
 #include "services/identity/state.h"
@@ -24,12 +25,16 @@ absl::StatusOr<bool> Bootstrap(Txn& txn, const TokenCredential& admin_token) {
   for (const auto& [id, display] : kSeedTeams) {
     v1::Team team = NewTeam(id, display, "", txn.Now(), txn.revision());
     txn.PutProto(Cf::kRecords, keys::Team(id), team);
-    txn.Emit(system.NewEvent("team.created", team.name()));
+    v1::Event e;
+    *e.mutable_team_created()->mutable_team() = team;
+    Emit(txn, system, team.name(), std::move(e));
   }
   v1::User admin = NewUser(kAdminUser, "Administrator", v1::User::PERSON,
                            /*admin=*/true, txn.Now(), txn.revision());
   txn.PutProto(Cf::kRecords, keys::User(kAdminUser), admin);
-  txn.Emit(system.NewEvent("user.created", admin.name()));
+  v1::Event e;
+  *e.mutable_user_created()->mutable_user() = admin;
+  Emit(txn, system, admin.name(), std::move(e));
   PutToken(txn, system, kAdminUser, admin_token, "created at first start",
            nullptr);
   txn.Put(Cf::kMeta, storage::keys::MetaBootstrapped(), "1");

@@ -1,3 +1,4 @@
+#include "services/common/events.h"
 #include "services/common/validation.h"
 #include "services/identity/keys.h"
 #include "services/identity/state.h"
@@ -21,8 +22,9 @@ absl::Status ExpireToken(storage::Txn& txn,
   }
   record.mutable_token()->set_state(v1::Token::EXPIRED);
   txn.PutProto(Cf::kRecords, keys::Token(ids[0], ids[1]), record);
-  txn.Emit(
-      Principal::System().NewEvent("token.expired", record.token().name()));
+  v1::Event e;
+  *e.mutable_token_expired()->mutable_token() = record.token();
+  Emit(txn, Principal::System(), record.token().name(), std::move(e));
   return absl::OkStatus();
 }
 

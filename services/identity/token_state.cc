@@ -1,5 +1,6 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto.h"
+#include "services/common/events.h"
 #include "services/common/time_util.h"
 #include "services/identity/identity.h"
 #include "services/identity/keys.h"
@@ -55,9 +56,9 @@ v1::CreateTokenResponse PutToken(
   record.set_secret_hash(Sha256(cred.secret));
   txn.PutProto(Cf::kRecords, keys::Token(user, cred.id), record);
   txn.Put(Cf::kIndex, keys::IdxTokenId(cred.id), user);
-  v1::Event e = p.NewEvent("token.created", token->name());
-  (*e.mutable_data())["user"] = absl::StrCat("users/", user);
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_token_created()->mutable_token() = *token;
+  Emit(txn, p, token->name(), std::move(e));
   v1::CreateTokenResponse resp;
   *resp.mutable_token() = *token;
   resp.set_secret(cred.Bearer());

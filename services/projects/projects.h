@@ -40,6 +40,8 @@ absl::Status CheckSubject(const storage::Reader& reader,
 // The task.overdue timer.
 absl::Status FireOverdue(storage::Txn& txn,
                          const mops::internal::v1::TimerRecord& timer);
+// Data format 2 -> 3: the due time in micros becomes a TaskOverdueTimer.
+absl::Status UpgradeOverdueTimer(mops::internal::v1::TimerRecord* timer);
 
 // How much a List read, to show that selective filters use an index.
 struct ListStats {

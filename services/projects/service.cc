@@ -41,4 +41,8 @@ void RegisterTimers(storage::Engine& engine) {
   engine.RegisterTimerHandler(kTaskOverdueTimer, FireOverdue);
 }
 
+void RegisterTimerUpgrades(storage::EngineOptions& options) {
+  options.timer_upgrades[kTaskOverdueTimer] = UpgradeOverdueTimer;
+}
+
 }  // namespace mops::services::projects

@@ -18,6 +18,8 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindTaskService(
 
 // Registers the task.overdue timer handler. Call before engine->Start().
 void RegisterTimers(storage::Engine& engine);
+// The task.overdue timer's data format 2 -> 3 upgrade. Call before Open.
+void RegisterTimerUpgrades(storage::EngineOptions& options);
 
 }  // namespace mops::services::projects
 

@@ -96,7 +96,9 @@ void ArmOverdueTimer(Txn& txn, const v1::Task& t) {
   timer.set_kind(kTaskOverdueTimer);
   timer.set_target(t.name());
   // The handler ignores the timer if the due time changed since.
-  timer.set_payload(absl::StrCat(DueMicros(t)));
+  mops::internal::v1::TaskOverdueTimer payload;
+  *payload.mutable_due_time() = t.due_time();
+  timer.mutable_payload()->PackFrom(payload);
   txn.SetTimer(FromProtoTime(t.due_time()), timer);
 }
 

@@ -120,6 +120,8 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   projects::RegisterReactions(server->reactions_);
   RETURN_IF_ERROR(server->reactions_.Check());
   RegisterKeySpaces(engine_options.key_spaces);
+  projects::RegisterTimerUpgrades(engine_options);
+  approvals::RegisterTimerUpgrades(engine_options);
   server->subjects_.Register("projects/", projects::CheckSubject);
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
   identity::RegisterTimers(*server->engine_);
@@ -183,8 +185,8 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
 absl::Status MopsServer::Bootstrap() {
   ASSIGN_OR_RETURN(bool done, identity::IsBootstrapped(*engine_));
   if (done) {
-    // Folders made before calendars existed get the default one now.
-    return engine_->Execute(calendars::EnsureDefaultCalendar);
+    // Folders made before calendars (or their versions) existed get them now.
+    return engine_->Execute(calendars::EnsureCalendars);
   }
   // The token file is written before the commit: if we die in between, the
   // next start bootstraps again and overwrites it, so a committed admin
@@ -193,7 +195,7 @@ absl::Status MopsServer::Bootstrap() {
   RETURN_IF_ERROR(WritePrivateFile(admin_token_path(), cred.Bearer() + "\n"));
   RETURN_IF_ERROR(engine_->Execute([&](storage::Txn& txn) {
     RETURN_IF_ERROR(identity::Bootstrap(txn, cred).status());
-    return calendars::EnsureDefaultCalendar(txn);
+    return calendars::EnsureCalendars(txn);
   }));
   LogInfo(
       "new data folder: created user admin and teams marketing, sales, "

@@ -471,6 +471,20 @@ TEST_F(EndToEndTest, ATwoGroupApprovalDecidedByThreePeople) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Europe/Berlin"));
   EXPECT_THAT(r.out, HasSubstr("2026-12-25"));
+  EXPECT_THAT(r.out, HasSubstr("version: 2"));
+  // The version before the change stays readable.
+  r = Mops({"calendar", "versions"}, as["fay"]);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("VERSION"));
+  EXPECT_THAT(r.out, HasSubstr("Europe/Berlin"));
+  EXPECT_THAT(r.out, HasSubstr("UTC"));
+  r = Mops({"calendar", "get", "--version", "1"}, as["fay"]);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("time zone: UTC"));
+  EXPECT_THAT(r.out, HasSubstr("version: 1"));
+  r = Mops({"calendar", "get", "--version", "9"}, as["fay"]);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("no version 9"));
   r = Mops({"approvals", "request", "--subject", "x", "--title", "t",
             "--approvers", "group:x"},
            as["rita"]);

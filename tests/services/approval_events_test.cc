@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/events.h"
 #include "services/common/time_util.h"
 #include "tests/testing/approvals_fixture.h"
 
@@ -36,13 +37,12 @@ TEST_F(ApprovalsTest, EventsCarryTheResourceAsItIsAfterTheChange) {
   v1::ResubmitApprovalRequest resubmit;
   resubmit.set_name(a.name());
   resubmit.set_request_id("resubmit-1");
+  resubmit.set_comment("logo swapped");
   Must(Call(approvals_.get(), &AStub::ResubmitApproval, tokens_["req"],
             resubmit, &a));
-  EXPECT_EQ(LastEvent("approval.resubmitted", a.name())
-                .approval_resubmitted()
-                .approval()
-                .round(),
-            2);
+  v1::Event resubmitted = LastEvent("approval.resubmitted", a.name());
+  EXPECT_EQ(resubmitted.approval_resubmitted().approval().round(), 2);
+  EXPECT_EQ(resubmitted.approval_resubmitted().comment(), "logo swapped");
   // The new round is requested again, as the catalog says.
   EXPECT_EQ(CountEvents("approval.requested", a.name()), 2);
   EXPECT_EQ(LastEvent("approval.requested", a.name())
@@ -58,6 +58,8 @@ TEST_F(ApprovalsTest, EventsCarryTheResourceAsItIsAfterTheChange) {
             a.SerializeAsString());
   EXPECT_EQ(completed.approval_completed().approval().state(),
             v1::Approval::APPROVED);
+  EXPECT_EQ(completed.approval_completed().reason(),
+            v1::ApprovalCompleted::DECISIONS);
   EXPECT_EQ(completed.actor(), "users/fin2");
 
   v1::Delegation d;
@@ -82,15 +84,53 @@ TEST_F(ApprovalsTest, EventsCarryTheResourceAsItIsAfterTheChange) {
   v1::Event seeded = LastEvent("calendar.created", "calendars/default");
   EXPECT_EQ(seeded.calendar_created().calendar().name(), "calendars/default");
   EXPECT_EQ(seeded.actor(), "system");
-  // Every event of these domains is typed; none fills the string map.
+  // Every event (identity's bootstrap ones too) is typed: none is legacy,
+  // and its type is its payload's.
   for (const auto& e : AllEvents()) {
-    if (e.type().rfind("approval.", 0) == 0 ||
-        e.type().rfind("delegation.", 0) == 0 ||
-        e.type().rfind("calendar.", 0) == 0) {
-      EXPECT_NE(e.payload_case(), v1::Event::PAYLOAD_NOT_SET) << e.type();
-      EXPECT_TRUE(e.data().empty()) << e.type();
-    }
+    EXPECT_NE(e.payload_case(), v1::Event::PAYLOAD_NOT_SET) << e.type();
+    EXPECT_FALSE(e.has_legacy()) << e.type();
+    EXPECT_EQ(e.type(), services::EventTypeOf(e));
   }
+}
+
+// Reminders say how much of the round's business time has passed; an
+// approval the deadline closes says so, and a cancelled one too.
+TEST_F(ApprovalsTest, TimerEventsSayWhyTheyFired) {
+  clock_.Set(
+      testing::T("2027-03-24T09:00:00Z"));  // Wednesday, calendars/default
+  v1::Approval a;
+  Must(Request("req", {Users({"fin1"})}, &a, "4bh"));
+  EXPECT_EQ(services::FromProtoTime(a.due_time()),
+            testing::T("2027-03-24T13:00:00Z"));
+  clock_.Set(testing::T("2027-03-24T12:00:00Z"));  // 3 of 4 hours
+  ASSERT_TRUE(WaitForEvent("approval.reminder", a.name()));
+  EXPECT_EQ(
+      LastEvent("approval.reminder", a.name()).approval_reminder().percent(),
+      75);
+  clock_.Set(testing::T("2027-03-24T12:36:00Z"));
+  ASSERT_TRUE(WaitForEvent("approval.reminder", a.name(), 2));
+  EXPECT_EQ(
+      LastEvent("approval.reminder", a.name()).approval_reminder().percent(),
+      90);
+  clock_.Set(testing::T("2027-03-24T13:00:00Z"));
+  ASSERT_TRUE(WaitForEvent("approval.completed", a.name()));
+  v1::Event expired = LastEvent("approval.completed", a.name());
+  EXPECT_EQ(expired.approval_completed().approval().state(),
+            v1::Approval::EXPIRED);
+  EXPECT_EQ(expired.approval_completed().reason(),
+            v1::ApprovalCompleted::DEADLINE);
+  EXPECT_EQ(expired.actor(), "system");
+
+  v1::Approval b;
+  Must(Request("req", {Users({"fin1"})}, &b));
+  v1::CancelApprovalRequest cancel;
+  cancel.set_name(b.name());
+  cancel.set_request_id("cancel-1");
+  Must(Call(approvals_.get(), &AStub::CancelApproval, tokens_["req"], cancel,
+            &b));
+  EXPECT_EQ(
+      LastEvent("approval.completed", b.name()).approval_completed().reason(),
+      v1::ApprovalCompleted::CANCELLED);
 }
 
 TEST_F(ApprovalsTest, RetriedCreateCalendarAndCreateDelegationChangeNothing) {

@@ -39,7 +39,7 @@ TEST(DomainKeysTest, MopsdsSpacesValidate) {
   EXPECT_TRUE(s.ok()) << s;
 }
 
-// Prefixes and family names as data format 2 stores them.
+// Prefixes and family names as data format 3 stores them.
 TEST(DomainKeysTest, PrefixesAndFamiliesAreThoseOnDisk) {
   const storage::KeySpaceRegistry registry = ServerSpaces();
   std::map<int, std::tuple<Cf, std::string>> layout;
@@ -61,6 +61,7 @@ TEST(DomainKeysTest, PrefixesAndFamiliesAreThoseOnDisk) {
       {0x18, {Cf::kRecords, ""}},  // calendar
       {0x19, {Cf::kRecords, ""}},  // approval
       {0x1A, {Cf::kRecords, ""}},  // delegation
+      {0x1B, {Cf::kRecords, ""}},  // calendar version
       {0x80, {Cf::kIndex, "index.user_teams"}},
       {0x81, {Cf::kIndex, "index.token_id"}},
       {0x82, {Cf::kIndex, "index.task_assignee"}},

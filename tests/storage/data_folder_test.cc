@@ -9,11 +9,14 @@
 #include "rocksdb/db.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
+#include "tests/testing/raw_db.h"
 #include "tests/testing/temp_dir.h"
 
 namespace mops::storage {
 namespace {
 
+using ::mops::testing::RawDb;
+using ::mops::testing::SetStoredFormatVersion;
 using ::testing::HasSubstr;
 
 // Test spaces: two index spaces with families of their own, one without.
@@ -50,77 +53,6 @@ std::vector<std::string> FamilyNames(bool with_own_families) {
     out.emplace_back("index.b");
   }
   return out;
-}
-
-// A RocksDB handle on a data folder with every family it has, by name; or
-// with `create`, exactly those (made if missing).
-class RawDb {
- public:
-  explicit RawDb(const std::string& path,
-                 std::vector<std::string> create = {}) {
-    std::vector<std::string> names = create;
-    if (create.empty()) {
-      EXPECT_TRUE(
-          rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names)
-              .ok());
-    }
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const auto& name : names) {
-      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
-    rocksdb::DBOptions options;
-    options.create_if_missing = !create.empty();
-    options.create_missing_column_families = !create.empty();
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::Status s = rocksdb::DB::Open(options, path, cfs, &handles, &db_);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    for (size_t i = 0; i < handles.size(); ++i) cfs_[names[i]] = handles[i];
-  }
-  ~RawDb() {
-    for (auto& [name, h] : cfs_) db_->DestroyColumnFamilyHandle(h);
-    delete db_;
-  }
-  bool Has(const std::string& family) const { return cfs_.count(family) > 0; }
-  void Put(const std::string& family, const std::string& key,
-           const std::string& value) {
-    ASSERT_TRUE(Has(family)) << family;
-    ASSERT_TRUE(
-        db_->Put(rocksdb::WriteOptions(), cfs_.at(family), key, value).ok());
-  }
-  void Delete(const std::string& family, const std::string& key) {
-    ASSERT_TRUE(Has(family)) << family;
-    ASSERT_TRUE(
-        db_->Delete(rocksdb::WriteOptions(), cfs_.at(family), key).ok());
-  }
-  std::optional<std::string> Get(const std::string& family,
-                                 const std::string& key) {
-    std::string value;
-    if (!Has(family)) return std::nullopt;
-    rocksdb::Status s =
-        db_->Get(rocksdb::ReadOptions(), cfs_.at(family), key, &value);
-    if (!s.ok()) return std::nullopt;
-    return value;
-  }
-  // Every key of a family.
-  std::vector<std::string> Keys(const std::string& family) {
-    std::vector<std::string> out;
-    if (!Has(family)) return out;
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.at(family)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      out.push_back(it->key().ToString());
-    }
-    return out;
-  }
-
- private:
-  rocksdb::DB* db_ = nullptr;
-  std::map<std::string, rocksdb::ColumnFamilyHandle*> cfs_;
-};
-
-// Rewrites the stored format version with a raw RocksDB handle.
-void SetStoredFormatVersion(const std::string& path, const std::string& v) {
-  RawDb(path).Put("default", keys::MetaFormatVersion(), v);
 }
 
 std::map<std::string, std::pair<uintmax_t, std::filesystem::file_time_type>>
@@ -201,10 +133,10 @@ TEST_F(DataFolderTest, UnknownFormatVersionFailsAndTouchesNothing) {
   SetStoredFormatVersion(dir_.Sub("db"), "99");
   const std::string message = RefusedOpen(dir_.Sub("db"));
   EXPECT_THAT(message, HasSubstr("format version \"99\""));
-  EXPECT_THAT(message, HasSubstr("only versions 1 and 2"));
+  EXPECT_THAT(message, HasSubstr("only versions 1 to 3"));
 
   // Put the version back: the data is intact.
-  SetStoredFormatVersion(dir_.Sub("db"), "2");
+  SetStoredFormatVersion(dir_.Sub("db"), "3");
   auto reopened = Open();
   EXPECT_EQ(Read(*reopened, Cf::kRecords, Record("k")), "v");
 }
@@ -238,12 +170,12 @@ TEST_F(DataFolderTest, IndexRowsAreStoredInTheirSpacesFamilies) {
   EXPECT_EQ(raw.Keys("index.b"), std::vector<std::string>{b});
   EXPECT_EQ(raw.Keys("index"),
             (std::vector<std::string>{shared, unregistered}));
-  EXPECT_EQ(raw.Get("default", keys::MetaFormatVersion()), "2");
+  EXPECT_EQ(raw.Get("default", keys::MetaFormatVersion()), "3");
 }
 
 // A folder of data format 1 kept every index row in "index"; opening it
 // moves the rows of each space with a family of its own there, including
-// after a start that died halfway through the move.
+// after a start that died halfway through the move, and goes on to 3.
 TEST_F(DataFolderTest, AFormat1FolderHasItsIndexRowsMovedWhenOpened) {
   std::vector<std::string> a_rows, b_rows;
   const std::string shared = KeyBuilder(kIdxShared).Str("x").Build();
@@ -280,7 +212,7 @@ TEST_F(DataFolderTest, AFormat1FolderHasItsIndexRowsMovedWhenOpened) {
     EXPECT_EQ(Read(*engine, Cf::kIndex, shared), "");
   }
   RawDb raw(dir_.Sub("db"));
-  EXPECT_EQ(raw.Get("default", keys::MetaFormatVersion()), "2");
+  EXPECT_EQ(raw.Get("default", keys::MetaFormatVersion()), "3");
   EXPECT_EQ(raw.Keys("index"), std::vector<std::string>{shared});
   EXPECT_EQ(raw.Keys("index.a"), a_rows);
   EXPECT_EQ(raw.Keys("index.b"), b_rows);
@@ -342,7 +274,7 @@ TEST_F(DataFolderTest, AFolderWithoutAVersionOpensOnlyWhenEmpty) {
     ASSERT_TRUE(engine->Execute(Put(Cf::kRecords, Record("k"), "v")).ok());
   }
   EXPECT_EQ(RawDb(dir_.Sub("db")).Get("default", keys::MetaFormatVersion()),
-            "2");
+            "3");
 
   {
     RawDb raw(dir_.Sub("other"), FamilyNames(/*with_own_families=*/false));

@@ -32,7 +32,7 @@ absl::Status CancelApproval::Apply(Txn& txn, const Principal& p,
   a.set_state(v1::Approval::CANCELLED);
   *a.mutable_complete_time() = ToProtoTime(txn.Now());
   SaveApproval(txn, &old, &a);
-  EmitCompleted(txn, p, a);
+  EmitCompleted(txn, p, a, v1::ApprovalCompleted::CANCELLED);
   *out = std::move(a);
   return absl::OkStatus();
 }

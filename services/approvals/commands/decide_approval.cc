@@ -89,7 +89,7 @@ absl::Status DecideApproval::Apply(Txn& txn, const Principal& p,
   *e.mutable_approval_decided()->mutable_approval() = a;
   *e.mutable_approval_decided()->mutable_decision() = decision;
   Emit(txn, p, a.name(), std::move(e));
-  if (completed) EmitCompleted(txn, p, a);
+  if (completed) EmitCompleted(txn, p, a, v1::ApprovalCompleted::DECISIONS);
   *out = std::move(a);
   return absl::OkStatus();
 }

@@ -40,6 +40,7 @@ absl::Status ResubmitApproval::Apply(Txn& txn, const Principal& p,
   SaveApproval(txn, &old, &a);
   v1::Event resubmitted;
   *resubmitted.mutable_approval_resubmitted()->mutable_approval() = a;
+  resubmitted.mutable_approval_resubmitted()->set_comment(req.comment());
   Emit(txn, p, a.name(), std::move(resubmitted));
   // The new round is asked of its approvers like the first one.
   v1::Event requested;

@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/events.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
@@ -53,10 +54,10 @@ absl::Status AddTeamMember::Apply(Txn& txn, const Principal& p,
   txn.Put(Cf::kIndex, keys::IdxUserTeam(user_id, team_id), "");
   team.set_member_count(team.member_count() + 1);
   SaveTeam(txn, team_id, &team);
-  v1::Event e = p.NewEvent("team.member_added", team.name());
-  (*e.mutable_data())["user"] = user.name();
-  (*e.mutable_data())["role"] = v1::Membership::Role_Name(m.role());
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_team_member_added()->mutable_team() = team;
+  *e.mutable_team_member_added()->mutable_member() = m;
+  Emit(txn, p, team.name(), std::move(e));
   return absl::OkStatus();
 }
 

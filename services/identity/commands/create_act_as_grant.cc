@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/events.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
@@ -48,9 +49,9 @@ absl::Status CreateActAsGrant::Apply(Txn& txn, const Principal& p,
   grant.set_user(absl::StrCat("users/", user_id));
   *grant.mutable_create_time() = ToProtoTime(txn.Now());
   txn.PutProto(Cf::kRecords, keys::ActAsGrant(bot_id, user_id), grant);
-  v1::Event e = p.NewEvent("grant.created", grant.name());
-  (*e.mutable_data())["user"] = grant.user();
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_grant_created()->mutable_grant() = grant;
+  Emit(txn, p, grant.name(), std::move(e));
   return absl::OkStatus();
 }
 

@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/events.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
 #include "services/identity/keys.h"
@@ -30,7 +31,9 @@ absl::Status CreateTeam::Apply(Txn& txn, const Principal& p, const Request& req,
                                                    : req.team().display_name(),
                  req.team().description(), txn.Now(), txn.revision());
   txn.PutProto(Cf::kRecords, keys::Team(req.team_id()), *out);
-  txn.Emit(p.NewEvent("team.created", out->name()));
+  v1::Event e;
+  *e.mutable_team_created()->mutable_team() = *out;
+  Emit(txn, p, out->name(), std::move(e));
   return absl::OkStatus();
 }
 

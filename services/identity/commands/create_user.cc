@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/events.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
 #include "services/identity/keys.h"
@@ -39,9 +40,9 @@ absl::Status CreateUser::Apply(Txn& txn, const Principal& p, const Request& req,
     user.set_manager(absl::StrCat("users/", manager));
   }
   txn.PutProto(Cf::kRecords, keys::User(req.user_id()), user);
-  v1::Event e = p.NewEvent("user.created", user.name());
-  (*e.mutable_data())["kind"] = v1::User::Kind_Name(kind);
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_user_created()->mutable_user() = user;
+  Emit(txn, p, user.name(), std::move(e));
   return absl::OkStatus();
 }
 

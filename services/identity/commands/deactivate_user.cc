@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/events.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
 #include "services/identity/keys.h"
@@ -28,7 +29,9 @@ absl::Status DeactivateUser::Apply(Txn& txn, const Principal& p,
   if (out->state() == v1::User::DEACTIVATED) return absl::OkStatus();
   out->set_state(v1::User::DEACTIVATED);
   SaveUser(txn, id, out);
-  txn.Emit(p.NewEvent("user.deactivated", out->name()));
+  v1::Event e;
+  *e.mutable_user_deactivated()->mutable_user() = *out;
+  Emit(txn, p, out->name(), std::move(e));
   return absl::OkStatus();
 }
 

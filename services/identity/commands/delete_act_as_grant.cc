@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/events.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
 #include "services/identity/keys.h"
@@ -23,14 +24,16 @@ absl::Status DeleteActAsGrant::Apply(Txn& txn, const Principal& p,
                    ParseName("name", req.name(), "users/*/actAsGrants/*",
                              /*allow_wildcard=*/true));
   RETURN_IF_ERROR(RequireAdmin(p, "revoke on-behalf-of access"));
-  ASSIGN_OR_RETURN(auto existing,
-                   txn.Get(Cf::kRecords, keys::ActAsGrant(ids[0], ids[1])));
-  if (!existing) {
+  v1::Event e;
+  ASSIGN_OR_RETURN(bool found,
+                   txn.GetProto(Cf::kRecords, keys::ActAsGrant(ids[0], ids[1]),
+                                e.mutable_grant_deleted()->mutable_grant()));
+  if (!found) {
     return absl::NotFoundError(
         absl::StrCat("grant \"", req.name(), "\" not found"));
   }
   txn.Delete(Cf::kRecords, keys::ActAsGrant(ids[0], ids[1]));
-  txn.Emit(p.NewEvent("grant.deleted", req.name()));
+  Emit(txn, p, req.name(), std::move(e));
   return absl::OkStatus();
 }
 

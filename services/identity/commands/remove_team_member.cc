@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/events.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
 #include "services/identity/keys.h"
@@ -32,9 +33,10 @@ absl::Status RemoveTeamMember::Apply(Txn& txn, const Principal& p,
   txn.Delete(Cf::kIndex, keys::IdxUserTeam(user_id, team_id));
   team.set_member_count(team.member_count() - 1);
   SaveTeam(txn, team_id, &team);
-  v1::Event e = p.NewEvent("team.member_removed", team.name());
-  (*e.mutable_data())["user"] = absl::StrCat("users/", user_id);
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_team_member_removed()->mutable_team() = team;
+  *e.mutable_team_member_removed()->mutable_member() = *std::move(existing);
+  Emit(txn, p, team.name(), std::move(e));
   return absl::OkStatus();
 }
 

@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/events.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
@@ -36,7 +37,9 @@ absl::Status RevokeToken::Apply(Txn& txn, const Principal& p,
     record.mutable_token()->set_state(v1::Token::REVOKED);
     *record.mutable_token()->mutable_revoke_time() = ToProtoTime(txn.Now());
     txn.PutProto(Cf::kRecords, keys::Token(user_id, ids[1]), record);
-    txn.Emit(p.NewEvent("token.revoked", record.token().name()));
+    v1::Event e;
+    *e.mutable_token_revoked()->mutable_token() = record.token();
+    Emit(txn, p, record.token().name(), std::move(e));
   }
   *out = record.token();
   return absl::OkStatus();

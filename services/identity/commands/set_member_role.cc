@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/events.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
 #include "services/identity/keys.h"
@@ -34,10 +35,10 @@ absl::Status SetMemberRole::Apply(Txn& txn, const Principal& p,
   out->set_role(req.role());
   txn.PutProto(Cf::kRecords, keys::Membership(team_id, user_id), *out);
   SaveTeam(txn, team_id, &team);
-  v1::Event e = p.NewEvent("team.member_role_changed", team.name());
-  (*e.mutable_data())["user"] = out->user();
-  (*e.mutable_data())["role"] = v1::Membership::Role_Name(out->role());
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_team_member_role_changed()->mutable_team() = team;
+  *e.mutable_team_member_role_changed()->mutable_member() = *out;
+  Emit(txn, p, team.name(), std::move(e));
   return absl::OkStatus();
 }
 

@@ -2,8 +2,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "services/calendars/keys.h"
+#include "services/common/events.h"
 #include "services/common/update_mask.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
@@ -71,9 +71,12 @@ absl::Status UpdateTeam::Apply(Txn& txn, const Principal& p, const Request& req,
     RETURN_IF_ERROR(SetPath(txn, path, req.team(), &team));
   }
   SaveTeam(txn, id, &team);
-  v1::Event e = p.NewEvent("team.updated", team.name());
-  (*e.mutable_data())["fields"] = absl::StrJoin(paths, ",");
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_team_updated()->mutable_team() = team;
+  for (const std::string& path : paths) {
+    e.mutable_team_updated()->add_fields(path);
+  }
+  Emit(txn, p, team.name(), std::move(e));
   *out = std::move(team);
   return absl::OkStatus();
 }

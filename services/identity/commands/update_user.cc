@@ -2,7 +2,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "services/common/events.h"
 #include "services/common/update_mask.h"
 #include "services/common/validation.h"
 #include "services/identity/commands/commands.h"
@@ -91,9 +91,12 @@ absl::Status UpdateUser::Apply(Txn& txn, const Principal& p, const Request& req,
     RETURN_IF_ERROR(SetPath(txn, p, id, path, req.user(), &user));
   }
   SaveUser(txn, id, &user);
-  v1::Event e = p.NewEvent("user.updated", user.name());
-  (*e.mutable_data())["fields"] = absl::StrJoin(paths, ",");
-  txn.Emit(std::move(e));
+  v1::Event e;
+  *e.mutable_user_updated()->mutable_user() = user;
+  for (const std::string& path : paths) {
+    e.mutable_user_updated()->add_fields(path);
+  }
+  Emit(txn, p, user.name(), std::move(e));
   *out = std::move(user);
   return absl::OkStatus();
 }
