@@ -7,8 +7,9 @@ using storage::KeyReader;
 using storage::KeySpace;
 
 void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
-  for (const KeySpace& space : {kProject, kTask, kIdxTaskAssignee, kIdxTaskTeam,
-                                kIdxTaskDue, kIdxTaskDependents}) {
+  for (const KeySpace& space :
+       {kProject, kTask, kProjectPurge, kIdxTaskAssignee, kIdxTaskTeam,
+        kIdxTaskDue, kIdxTaskDependents}) {
     registry.Add(space);
   }
 }
@@ -24,6 +25,10 @@ std::string TaskPrefix(absl::string_view project) {
   return KeyBuilder(kTask).Str(project).Build();
 }
 std::string AllTasksPrefix() { return KeyBuilder(kTask).Build(); }
+std::string ProjectPurge(absl::string_view project) {
+  return KeyBuilder(kProjectPurge).Str(project).Build();
+}
+std::string ProjectPurgePrefix() { return KeyBuilder(kProjectPurge).Build(); }
 std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group) {
   return KeyBuilder(kIdxTaskAssignee).Str(assignee).U8(group).Build();
 }

@@ -18,6 +18,9 @@ inline constexpr storage::KeySpace kProject{0x16, "project",
                                             storage::Cf::kRecords};
 inline constexpr storage::KeySpace kTask{0x17, "task", storage::Cf::kRecords,
                                          storage::HeadShape::kFirstString};
+// Projects being deleted in chunks (ProjectPurgeRecord).
+inline constexpr storage::KeySpace kProjectPurge{0x1C, "project purge",
+                                                 storage::Cf::kRecords};
 // Task indexes end with (project, task). `group` is 0 for open tasks and 1
 // for closed ones; `due` is the due time in micros (no due time: max).
 // assignee, group, due, project, task (covering: the value is the task)
@@ -44,6 +47,8 @@ std::string ProjectPrefix();
 std::string Task(absl::string_view project, absl::string_view task);
 std::string TaskPrefix(absl::string_view project);
 std::string AllTasksPrefix();
+std::string ProjectPurge(absl::string_view project);
+std::string ProjectPurgePrefix();
 
 // Index prefixes. Pass group/due to narrow; the due-bounded forms are the
 // range ends for a due-time window.

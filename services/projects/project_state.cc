@@ -49,7 +49,11 @@ absl::StatusOr<std::string> LoadTaskBytes(const Reader& reader,
                                           absl::string_view task) {
   ASSIGN_OR_RETURN(std::optional<std::string> stored,
                    reader.Get(Cf::kRecords, keys::Task(project, task)));
-  if (!stored) {
+  bool gone = !stored;
+  if (!gone) {
+    ASSIGN_OR_RETURN(gone, IsPurging(reader, project));
+  }
+  if (gone) {
     return absl::NotFoundError(absl::StrCat("task \"projects/", project,
                                             "/tasks/", task, "\" not found"));
   }

@@ -20,6 +20,11 @@
 namespace mops::services::projects {
 
 inline constexpr char kTaskOverdueTimer[] = "task.overdue";
+inline constexpr char kProjectPurgeTimer[] = "project.purge";
+// Tasks a forced DeleteProject deletes at once; a project with more is
+// deleted a chunk of this many at a time, so that other writers wait at
+// most for one chunk (about 10 ms).
+inline constexpr int kPurgeChunk = 1000;
 inline constexpr size_t kMaxTitleLength = 200;
 inline constexpr size_t kMaxListItems = 64;  // labels, KPIs
 inline constexpr size_t kMaxDependencies = 100;
@@ -40,6 +45,10 @@ absl::Status CheckSubject(const storage::Reader& reader,
 // The task.overdue timer.
 absl::Status FireOverdue(storage::Txn& txn,
                          const mops::internal::v1::TimerRecord& timer);
+// The project.purge timer: deletes the next chunk of a deleted project's
+// tasks, and sets itself again while some are left.
+absl::Status FirePurge(storage::Txn& txn,
+                       const mops::internal::v1::TimerRecord& timer);
 // Data format 2 -> 3: the due time in micros becomes a TaskOverdueTimer.
 absl::Status UpgradeOverdueTimer(mops::internal::v1::TimerRecord* timer);
 

@@ -39,6 +39,7 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindTaskService(
 
 void RegisterTimers(storage::Engine& engine) {
   engine.RegisterTimerHandler(kTaskOverdueTimer, FireOverdue);
+  engine.RegisterTimerHandler(kProjectPurgeTimer, FirePurge);
 }
 
 void RegisterTimerUpgrades(storage::EngineOptions& options) {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -97,6 +98,22 @@ void SaveTask(storage::Txn& txn, const v1::Task* old, v1::Task* task);
 // Deletes a task, its index rows and its dependents' references to it.
 absl::Status RemoveTask(storage::Txn& txn, const Principal& p,
                         const v1::Task& task);
+
+// ---- deleting a project in chunks (purge.cc)
+
+// Whether `project` (an id) was deleted and its tasks are still going.
+absl::StatusOr<bool> IsPurging(const storage::Reader& reader,
+                               absl::string_view project);
+// The ids of every such project (usually none).
+absl::StatusOr<absl::flat_hash_set<std::string>> PurgingProjects(
+    const storage::Reader& reader);
+// FAILED_PRECONDITION naming project_id while `project` is being purged.
+absl::Status CheckNotPurging(const storage::Reader& reader,
+                             absl::string_view project);
+// Leaves the purge record of the deleted `project` (with `tasks` tasks) and
+// arms the project.purge timer; the caller deletes the project record.
+void StartPurge(storage::Txn& txn, const Principal& p,
+                const v1::Project& project, int64_t tasks);
 
 }  // namespace mops::services::projects::internal
 

@@ -238,11 +238,16 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
     return f.Matches(
         [&](const std::string& field) { return TaskField(t, field); });
   };
+  // The tasks of a deleted project whose last chunks are still going are
+  // gone for readers already.
+  ASSIGN_OR_RETURN(const absl::flat_hash_set<std::string> purging,
+                   PurgingProjects(reader));
   // Whether the index row belongs to the requested project (any when none).
   auto in_project = [&](absl::string_view index_key) -> absl::StatusOr<bool> {
     ++stats->index_rows;
     auto ids = keys::TaskOfIndexRow(index_key);
     if (!ids) return absl::DataLossError("malformed task index row");
+    if (!purging.empty() && purging.contains(ids->first)) return false;
     return plan.project.empty() || ids->first == plan.project;
   };
   // Loads the task behind an index row into *t; false when it does not
@@ -374,6 +379,10 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
     RETURN_IF_ERROR(storage::ScanParsed<v1::Task>(
         reader, Cf::kRecords, prefix, "", [&](absl::string_view, v1::Task&& t) {
           ++stats->records_read;
+          if (!purging.empty()) {
+            auto ids = ParseTaskName("name", t.name());
+            if (ids.ok() && purging.contains(ids->first)) return true;
+          }
           if (matches(t)) keep(std::move(t));
           return true;
         }));

@@ -62,6 +62,7 @@ TEST(DomainKeysTest, PrefixesAndFamiliesAreThoseOnDisk) {
       {0x19, {Cf::kRecords, ""}},  // approval
       {0x1A, {Cf::kRecords, ""}},  // delegation
       {0x1B, {Cf::kRecords, ""}},  // calendar version
+      {0x1C, {Cf::kRecords, ""}},  // project purge
       {0x80, {Cf::kIndex, "index.user_teams"}},
       {0x81, {Cf::kIndex, "index.token_id"}},
       {0x82, {Cf::kIndex, "index.task_assignee"}},

@@ -40,6 +40,7 @@ absl::Status CreateProject::Apply(Txn& txn, const Principal& p,
     return absl::AlreadyExistsError(
         absl::StrCat("project \"projects/", id, "\" already exists"));
   }
+  RETURN_IF_ERROR(CheckNotPurging(txn, id));
   project = req.project();
   project.set_name(absl::StrCat("projects/", id));
   project.set_team(absl::StrCat("teams/", team));

@@ -1,5 +1,8 @@
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "services/common/events.h"
 #include "services/common/ids.h"
 #include "services/common/time_util.h"
@@ -26,31 +29,51 @@ absl::Status DeleteProject::Apply(Txn& txn, const Principal& p,
   RETURN_IF_ERROR(RequireWriter(txn, p, project.team().substr(strlen("teams/")),
                                 "delete its projects"));
   RETURN_IF_ERROR(CheckEtag(req.etag(), project.etag(), project.name()));
-  std::vector<v1::Task> tasks;
+  // Without force, every task is read to find open ones; with force only
+  // the keys are counted.
+  int64_t total = 0;
   int open = 0;
   std::string first_open;
-  RETURN_IF_ERROR(
-      storage::ScanParsed<v1::Task>(txn, Cf::kRecords, keys::TaskPrefix(id), "",
-                                    [&](absl::string_view, v1::Task&& t) {
-                                      if (IsOpen(t.state()) && open++ == 0)
-                                        first_open = t.name();
-                                      tasks.push_back(std::move(t));
-                                      return true;
-                                    }));
-  if (open > 0 && !req.force()) {
+  if (req.force()) {
+    RETURN_IF_ERROR(txn.Scan(Cf::kRecords, keys::TaskPrefix(id), "",
+                             [&](absl::string_view, absl::string_view) {
+                               ++total;
+                               return true;
+                             }));
+  } else {
+    RETURN_IF_ERROR(
+        storage::ScanParsed<v1::Task>(txn, Cf::kRecords, keys::TaskPrefix(id),
+                                      "", [&](absl::string_view, v1::Task&& t) {
+                                        ++total;
+                                        if (IsOpen(t.state()) && open++ == 0)
+                                          first_open = t.name();
+                                        return true;
+                                      }));
+  }
+  if (open > 0) {
     return absl::FailedPreconditionError(
         absl::StrCat(project.name(), " has ", open, " open task",
                      open == 1 ? "" : "s", " (such as ", first_open,
                      "); complete or cancel them, or delete with force"));
   }
-  for (const v1::Task& t : tasks) RETURN_IF_ERROR(RemoveTask(txn, p, t));
+  if (total <= kPurgeChunk) {
+    std::vector<v1::Task> tasks;
+    RETURN_IF_ERROR(
+        storage::ScanParsed<v1::Task>(txn, Cf::kRecords, keys::TaskPrefix(id),
+                                      "", [&](absl::string_view, v1::Task&& t) {
+                                        tasks.push_back(std::move(t));
+                                        return true;
+                                      }));
+    for (const v1::Task& t : tasks) RETURN_IF_ERROR(RemoveTask(txn, p, t));
+  } else {
+    StartPurge(txn, p, project, total);
+  }
   txn.Delete(Cf::kRecords, keys::Project(id));
   v1::Event e;
   *e.mutable_project_deleted()->mutable_project() = project;
-  e.mutable_project_deleted()->set_deleted_tasks(
-      static_cast<int32_t>(tasks.size()));
+  e.mutable_project_deleted()->set_deleted_tasks(static_cast<int32_t>(total));
   Emit(txn, p, project.name(), std::move(e));
-  out->set_deleted_tasks(static_cast<int32_t>(tasks.size()));
+  out->set_deleted_tasks(static_cast<int32_t>(total));
   return absl::OkStatus();
 }
 
