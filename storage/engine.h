@@ -199,6 +199,9 @@ struct EngineOptions {
   // registers stay in their column family's shared family.
   KeySpaceRegistry key_spaces;
   Clock* clock = RealClock::Get();
+  // Files besides the database that the server keeps in the data folder
+  // (by name): a folder holding only these is still a new, empty one.
+  std::vector<std::string> own_files;
   // The file system under the data folder; null for the local one. Tests
   // put one here that fails on purpose (a full disk).
   std::shared_ptr<rocksdb::FileSystem> file_system;

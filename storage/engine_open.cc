@@ -219,10 +219,13 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
   if (fs::exists(fs::path(options.path) / "CURRENT", ec)) {
     RETURN_IF_ERROR(CheckExistingFormat(options.path, engine->family_names_));
   } else if (fs::exists(options.path, ec) && !fs::is_empty(options.path, ec)) {
-    // Refuse to mix our files into a folder that holds something else. A
-    // lone admin.token (left by an earlier first start) is ours.
+    // Refuse to mix our files into a folder that holds something else.
+    // Files the server writes there itself (left by an earlier first start
+    // that died) are ours.
     for (const auto& entry : fs::directory_iterator(options.path, ec)) {
-      if (entry.path().filename() != "admin.token") {
+      const std::string name = entry.path().filename().string();
+      if (std::find(options.own_files.begin(), options.own_files.end(), name) ==
+          options.own_files.end()) {
         return absl::FailedPreconditionError(absl::StrCat(
             "data folder ", options.path,
             " is not empty and holds no mops database; use an empty or new "

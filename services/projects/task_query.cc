@@ -11,6 +11,9 @@
 // page; otherwise the candidates are sorted.
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -206,6 +209,204 @@ SortKey SortKeyOf(const v1::Task& t, const std::string& field,
   return k;
 }
 
+// One ListTasks call once its plan is made: reads the rows the plan names
+// and builds the page.
+class TaskLister {
+ public:
+  TaskLister(const Reader& reader, const filter::Filter& f, const Plan& plan,
+             PageCursor cursor, std::string query, size_t page_size,
+             absl::flat_hash_set<std::string> purging, ListStats* stats)
+      : reader_(reader),
+        f_(f),
+        plan_(plan),
+        cursor_(std::move(cursor)),
+        query_(std::move(query)),
+        page_size_(page_size),
+        purging_(std::move(purging)),
+        stats_(stats),
+        covering_(plan.path == Path::kAssignee) {}
+
+  // Index order is the requested order: reads one page of `group` and stops.
+  absl::StatusOr<std::string> IndexOrderedPage(uint8_t group);
+  // Otherwise: every candidate, keeping the page's rows in `order`.
+  absl::StatusOr<std::string> SortedRows(const filter::OrderBy& order);
+
+ private:
+  bool Matches(const v1::Task& t) const {
+    return f_.Matches(
+        [&](const std::string& field) { return TaskField(t, field); });
+  }
+  bool Purging(absl::string_view project) const {
+    return !purging_.empty() && purging_.contains(project);
+  }
+  // Whether the index row belongs to the requested project (any when none)
+  // and not to a deleted one whose tasks are still going.
+  absl::StatusOr<bool> InProject(absl::string_view index_key);
+  // Loads the task behind an index row into *t; false when it does not
+  // match. *bytes is then the stored task: the row's value when the index
+  // covers it, else the record, read into *record.
+  absl::StatusOr<bool> Load(absl::string_view index_key,
+                            absl::string_view value, v1::Task* t,
+                            std::string* record, absl::string_view* bytes);
+  // A covering row's key holds the assignee and the open/closed group, so
+  // a filter on assignee and state alone that holds for every state of the
+  // group matches every row: rows go out as stored, never parsed (the
+  // common "my open tasks" page).
+  bool EveryRowMatches(uint8_t group) const;
+
+  const Reader& reader_;
+  const filter::Filter& f_;
+  const Plan& plan_;
+  const PageCursor cursor_;
+  const std::string query_;
+  const size_t page_size_;
+  const absl::flat_hash_set<std::string> purging_;
+  ListStats* const stats_;
+  const bool covering_;
+};
+
+absl::StatusOr<bool> TaskLister::InProject(absl::string_view index_key) {
+  ++stats_->index_rows;
+  auto ids = keys::TaskOfIndexRow(index_key);
+  if (!ids) return absl::DataLossError("malformed task index row");
+  if (Purging(ids->first)) return false;
+  return plan_.project.empty() || ids->first == plan_.project;
+}
+
+absl::StatusOr<bool> TaskLister::Load(absl::string_view index_key,
+                                      absl::string_view value, v1::Task* t,
+                                      std::string* record,
+                                      absl::string_view* bytes) {
+  ASSIGN_OR_RETURN(bool wanted, InProject(index_key));
+  if (!wanted) return false;
+  *bytes = value;
+  if (!covering_) {
+    ++stats_->records_read;
+    auto ids = keys::TaskOfIndexRow(index_key);
+    ASSIGN_OR_RETURN(
+        std::optional<std::string> stored,
+        reader_.Get(Cf::kRecords, keys::Task(ids->first, ids->second)));
+    if (!stored) return false;
+    *record = *std::move(stored);
+    *bytes = *record;
+  }
+  RETURN_IF_ERROR(storage::ParseStored(*bytes, t));
+  return Matches(*t);
+}
+
+bool TaskLister::EveryRowMatches(uint8_t group) const {
+  if (!covering_ || !f_.MentionsOnly({"assignee", "state"})) return false;
+  for (v1::Task::State state : StatesOf(group)) {
+    const bool holds = f_.Matches([&](const std::string& field) {
+      return field == "state"
+                 ? filter::Value::Int(state)
+                 : filter::Value::String(absl::StrCat("users/", plan_.key));
+    });
+    if (!holds) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> TaskLister::IndexOrderedPage(uint8_t group) {
+  const bool every_row_matches = EveryRowMatches(group);
+  auto [start, end] = IndexRange(plan_, group);
+  if (!cursor_.index_key().empty()) {
+    if (!absl::StartsWith(cursor_.index_key(), IndexBase(plan_, group))) {
+      return absl::InvalidArgumentError(
+          "page_token is not valid for this list");
+    }
+    start = std::max(start, storage::KeyAfter(cursor_.index_key()));
+  }
+  std::string out;
+  size_t taken = 0;
+  std::string last_key;
+  std::string record;
+  absl::Status error;
+  RETURN_IF_ERROR(
+      reader_.ScanRange(Cf::kIndex, start, end,
+                        [&](absl::string_view key, absl::string_view value) {
+                          absl::StatusOr<bool> ok = false;
+                          absl::string_view task = value;
+                          if (every_row_matches) {
+                            ok = InProject(key);
+                          } else {
+                            v1::Task t;
+                            ok = Load(key, value, &t, &record, &task);
+                          }
+                          if (!ok.ok()) {
+                            error = ok.status();
+                            return false;
+                          }
+                          if (!*ok) return true;
+                          if (taken == page_size_) {
+                            PageCursor next;
+                            next.set_query(query_);
+                            next.set_index_key(last_key);
+                            v1::ListTasksResponse tail;
+                            tail.set_next_page_token(EncodeCursor(next));
+                            out += tail.SerializeAsString();
+                            return false;
+                          }
+                          AppendTask(task, &out);
+                          ++taken;
+                          last_key.assign(key.data(), key.size());
+                          return true;
+                        }));
+  RETURN_IF_ERROR(error);
+  return out;
+}
+
+absl::StatusOr<std::string> TaskLister::SortedRows(
+    const filter::OrderBy& order) {
+  services::SortedPage<v1::Task> page(order.desc, cursor_, query_, page_size_);
+  auto keep = [&](v1::Task t) {
+    const std::string row = t.name();
+    auto ids = ParseTaskName("name", row);
+    std::string key = ids.ok() ? keys::Task(ids->first, ids->second) : row;
+    SortKey sort_key = SortKeyOf(t, order.field, key);
+    page.Add(std::move(sort_key), std::move(t));
+  };
+  if (IsIndexPath(plan_.path)) {
+    std::string record;
+    absl::string_view bytes;
+    absl::Status error;
+    for (uint8_t group : plan_.groups) {
+      auto [start, end] = IndexRange(plan_, group);
+      RETURN_IF_ERROR(reader_.ScanRange(
+          Cf::kIndex, start, end,
+          [&](absl::string_view key, absl::string_view value) {
+            v1::Task t;
+            absl::StatusOr<bool> ok = Load(key, value, &t, &record, &bytes);
+            if (!ok.ok()) {
+              error = ok.status();
+              return false;
+            }
+            if (*ok) keep(std::move(t));
+            return true;
+          }));
+      RETURN_IF_ERROR(error);
+    }
+  } else {
+    const std::string prefix = plan_.path == Path::kProject
+                                   ? keys::TaskPrefix(plan_.project)
+                                   : keys::AllTasksPrefix();
+    RETURN_IF_ERROR(storage::ScanParsed<v1::Task>(
+        reader_, Cf::kRecords, prefix, "",
+        [&](absl::string_view, v1::Task&& t) {
+          ++stats_->records_read;
+          if (!purging_.empty()) {
+            auto ids = ParseTaskName("name", t.name());
+            if (ids.ok() && Purging(ids->first)) return true;
+          }
+          if (Matches(t)) keep(std::move(t));
+          return true;
+        }));
+  }
+  v1::ListTasksResponse resp;
+  resp.set_next_page_token(page.Take(resp.mutable_tasks()));
+  return resp.SerializeAsString();
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
@@ -229,167 +430,22 @@ absl::StatusOr<std::string> ListTasksWire(const Reader& reader,
       filter::OrderBy order,
       filter::ParseOrderBy(
           req.order_by(), {"due_time", "priority", "create_time"}, "due_time"));
-  const std::string query =
+  std::string query =
       QueryFingerprint(req.parent(), req.filter(), req.order_by());
   ASSIGN_OR_RETURN(PageCursor cursor, DecodeCursor(req.page_token(), query));
   ASSIGN_OR_RETURN(Plan plan, MakePlan(f, parent));
-
-  auto matches = [&](const v1::Task& t) {
-    return f.Matches(
-        [&](const std::string& field) { return TaskField(t, field); });
-  };
+  if (plan.groups.empty()) return std::string();
   // The tasks of a deleted project whose last chunks are still going are
   // gone for readers already.
-  ASSIGN_OR_RETURN(const absl::flat_hash_set<std::string> purging,
+  ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> purging,
                    PurgingProjects(reader));
-  // Whether the index row belongs to the requested project (any when none).
-  auto in_project = [&](absl::string_view index_key) -> absl::StatusOr<bool> {
-    ++stats->index_rows;
-    auto ids = keys::TaskOfIndexRow(index_key);
-    if (!ids) return absl::DataLossError("malformed task index row");
-    if (!purging.empty() && purging.contains(ids->first)) return false;
-    return plan.project.empty() || ids->first == plan.project;
-  };
-  // Loads the task behind an index row into *t; false when it does not
-  // match. *bytes is then the stored task: the row's value when the index
-  // covers it, else the record, read into *record.
-  const bool covering = plan.path == Path::kAssignee;
-  auto load = [&](absl::string_view index_key, absl::string_view value,
-                  v1::Task* t, std::string* record,
-                  absl::string_view* bytes) -> absl::StatusOr<bool> {
-    ASSIGN_OR_RETURN(bool wanted, in_project(index_key));
-    if (!wanted) return false;
-    *bytes = value;
-    if (!covering) {
-      ++stats->records_read;
-      auto ids = keys::TaskOfIndexRow(index_key);
-      ASSIGN_OR_RETURN(
-          std::optional<std::string> stored,
-          reader.Get(Cf::kRecords, keys::Task(ids->first, ids->second)));
-      if (!stored) return false;
-      *record = *std::move(stored);
-      *bytes = *record;
-    }
-    RETURN_IF_ERROR(storage::ParseStored(*bytes, t));
-    return matches(*t);
-  };
-
-  if (plan.groups.empty()) return std::string();
-
-  // Index order is the requested order: read one page and stop.
+  TaskLister lister(reader, f, plan, std::move(cursor), std::move(query),
+                    page_size, std::move(purging), stats);
   if (IsIndexPath(plan.path) && plan.groups.size() == 1 &&
       order.field == "due_time" && !order.desc) {
-    const uint8_t group = plan.groups[0];
-    // A covering row's key holds the assignee and the open/closed group, so
-    // a filter on assignee and state alone that holds for every state of the
-    // group matches every row: rows go out as stored, never parsed (the
-    // common "my open tasks" page).
-    bool every_row_matches = false;
-    if (covering && f.MentionsOnly({"assignee", "state"})) {
-      every_row_matches = true;
-      for (v1::Task::State state : StatesOf(group)) {
-        every_row_matches =
-            every_row_matches && f.Matches([&](const std::string& field) {
-              return field == "state" ? filter::Value::Int(state)
-                                      : filter::Value::String(
-                                            absl::StrCat("users/", plan.key));
-            });
-      }
-    }
-    auto [start, end] = IndexRange(plan, group);
-    if (!cursor.index_key().empty()) {
-      if (!absl::StartsWith(cursor.index_key(), IndexBase(plan, group))) {
-        return absl::InvalidArgumentError(
-            "page_token is not valid for this list");
-      }
-      start = std::max(start, storage::KeyAfter(cursor.index_key()));
-    }
-    std::string out;
-    size_t taken = 0;
-    std::string last_key;
-    std::string record;
-    absl::Status error;
-    RETURN_IF_ERROR(
-        reader.ScanRange(Cf::kIndex, start, end,
-                         [&](absl::string_view key, absl::string_view value) {
-                           absl::StatusOr<bool> ok = false;
-                           absl::string_view task = value;
-                           if (every_row_matches) {
-                             ok = in_project(key);
-                           } else {
-                             v1::Task t;
-                             ok = load(key, value, &t, &record, &task);
-                           }
-                           if (!ok.ok()) {
-                             error = ok.status();
-                             return false;
-                           }
-                           if (!*ok) return true;
-                           if (taken == page_size) {
-                             PageCursor next;
-                             next.set_query(query);
-                             next.set_index_key(last_key);
-                             v1::ListTasksResponse tail;
-                             tail.set_next_page_token(EncodeCursor(next));
-                             out += tail.SerializeAsString();
-                             return false;
-                           }
-                           AppendTask(task, &out);
-                           ++taken;
-                           last_key.assign(key.data(), key.size());
-                           return true;
-                         }));
-    RETURN_IF_ERROR(error);
-    return out;
+    return lister.IndexOrderedPage(plan.groups[0]);
   }
-
-  // Otherwise: every candidate, keeping the page's rows.
-  SortedPage<v1::Task> page(order.desc, cursor, query, page_size);
-  absl::Status error;
-  auto keep = [&](v1::Task t) {
-    const std::string row = t.name();
-    auto ids = ParseTaskName("name", row);
-    std::string key = ids.ok() ? keys::Task(ids->first, ids->second) : row;
-    SortKey sort_key = SortKeyOf(t, order.field, key);
-    page.Add(std::move(sort_key), std::move(t));
-  };
-  if (IsIndexPath(plan.path)) {
-    std::string record;
-    absl::string_view bytes;
-    for (uint8_t group : plan.groups) {
-      auto [start, end] = IndexRange(plan, group);
-      RETURN_IF_ERROR(reader.ScanRange(
-          Cf::kIndex, start, end,
-          [&](absl::string_view key, absl::string_view value) {
-            v1::Task t;
-            absl::StatusOr<bool> ok = load(key, value, &t, &record, &bytes);
-            if (!ok.ok()) {
-              error = ok.status();
-              return false;
-            }
-            if (*ok) keep(std::move(t));
-            return true;
-          }));
-      RETURN_IF_ERROR(error);
-    }
-  } else {
-    const std::string prefix = plan.path == Path::kProject
-                                   ? keys::TaskPrefix(plan.project)
-                                   : keys::AllTasksPrefix();
-    RETURN_IF_ERROR(storage::ScanParsed<v1::Task>(
-        reader, Cf::kRecords, prefix, "", [&](absl::string_view, v1::Task&& t) {
-          ++stats->records_read;
-          if (!purging.empty()) {
-            auto ids = ParseTaskName("name", t.name());
-            if (ids.ok() && purging.contains(ids->first)) return true;
-          }
-          if (matches(t)) keep(std::move(t));
-          return true;
-        }));
-  }
-  v1::ListTasksResponse resp;
-  resp.set_next_page_token(page.Take(resp.mutable_tasks()));
-  return resp.SerializeAsString();
+  return lister.SortedRows(order);
 }
 
 absl::StatusOr<v1::ListTasksResponse> ListTasks(const Reader& reader,

@@ -115,6 +115,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   server->options_ = options;
   storage::EngineOptions engine_options;
   engine_options.path = options.data_dir;
+  engine_options.own_files = {kAdminTokenFile};
   engine_options.clock = options.clock;
   engine_options.after_command = server->reactions_.Hook();
   projects::RegisterReactions(server->reactions_);
