@@ -6,15 +6,12 @@
 #include "services/approvals/approvals.h"
 #include "services/approvals/state.h"
 #include "services/calendars/calendars.h"
-#include "services/common/pagination.h"
 #include "services/common/validation.h"
 #include "services/identity/identity.h"
-#include "services/identity/keys.h"
 #include "storage/status_macros.h"
 
 namespace mops::services::approvals::internal {
 
-using storage::Cf;
 using storage::Reader;
 
 namespace {
@@ -75,8 +72,7 @@ absl::Status ResolveGroup(const Reader& reader, int i, v1::ApproverGroup* g) {
 
 absl::StatusOr<std::vector<v1::Membership>> MembersOf(const Reader& reader,
                                                       absl::string_view team) {
-  return ReadAll<v1::Membership>(reader, Cf::kRecords,
-                                 identity::keys::MembershipPrefix(team));
+  return identity::ListMembers(reader, team);
 }
 
 absl::StatusOr<bool> IsActiveUser(const Reader& reader,

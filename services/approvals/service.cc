@@ -3,6 +3,7 @@
 #include "mops/v1/approvals.grpc.pb.h"
 #include "services/approvals/approvals.h"
 #include "services/approvals/commands/commands.h"
+#include "services/approvals/keys.h"
 #include "services/approvals/queries.h"
 #include "services/common/binder.h"
 
@@ -32,6 +33,10 @@ void RegisterTimers(storage::Engine& engine) {
 void RegisterTimerUpgrades(storage::EngineOptions& options) {
   options.timer_upgrades[kReminderTimer] = UpgradeReminderTimer;
   options.timer_upgrades[kDeadlineTimer] = UpgradeDeadlineTimer;
+}
+
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
+  keys::RegisterKeySpaces(registry);
 }
 
 }  // namespace mops::services::approvals

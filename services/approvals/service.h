@@ -9,6 +9,7 @@
 #include "services/common/rpc.h"
 #include "services/common/subjects.h"
 #include "storage/engine.h"
+#include "storage/key_spaces.h"
 
 namespace mops::services::approvals {
 
@@ -22,6 +23,10 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindApprovalService(
 void RegisterTimers(storage::Engine& engine);
 // Their data format 2 -> 3 upgrades. Call before Open.
 void RegisterTimerUpgrades(storage::EngineOptions& options);
+
+// Registers the key spaces of approvals and delegations (keys.h, private to the
+// domain) with storage. Call before Open.
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry);
 
 }  // namespace mops::services::approvals
 

@@ -2,6 +2,7 @@
 
 #include "mops/v1/approvals.grpc.pb.h"
 #include "services/calendars/commands/commands.h"
+#include "services/calendars/keys.h"
 #include "services/calendars/queries.h"
 #include "services/common/binder.h"
 
@@ -16,6 +17,10 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindCalendarService(
       .Command<commands::CreateCalendar>("CreateCalendar")
       .Command<commands::UpdateCalendar>("UpdateCalendar")
       .Finish();
+}
+
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
+  keys::RegisterKeySpaces(registry);
 }
 
 }  // namespace mops::services::calendars

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -56,6 +57,10 @@ absl::StatusOr<std::shared_ptr<const v1::Team>> SharedTeam(
 absl::StatusOr<std::optional<v1::Membership>> LoadMembership(
     const storage::Reader& reader, absl::string_view team,
     absl::string_view user);
+// Every membership of team `id`, in user order; empty for a team without
+// members (or none of that id).
+absl::StatusOr<std::vector<v1::Membership>> ListMembers(
+    const storage::Reader& reader, absl::string_view id);
 
 // A token's id and secret from "mops_<id>_<secret>".
 absl::StatusOr<std::pair<std::string, std::string>> ParseBearer(

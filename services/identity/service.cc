@@ -6,6 +6,7 @@
 #include "services/common/binder.h"
 #include "services/identity/commands/commands.h"
 #include "services/identity/identity.h"
+#include "services/identity/keys.h"
 #include "services/identity/queries.h"
 #include "services/identity/state.h"
 
@@ -41,6 +42,10 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindIdentityService(
 
 void RegisterTimers(storage::Engine& engine) {
   engine.RegisterTimerHandler(kTokenExpireTimer, internal::ExpireToken);
+}
+
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
+  keys::RegisterKeySpaces(registry);
 }
 
 }  // namespace mops::services::identity

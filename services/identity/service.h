@@ -9,6 +9,7 @@
 #include "grpcpp/impl/codegen/service_type.h"
 #include "services/common/rpc.h"
 #include "storage/engine.h"
+#include "storage/key_spaces.h"
 
 namespace mops::services::identity {
 
@@ -21,6 +22,10 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindIdentityService(
 
 // Registers the token.expire timer handler. Call before engine.Start().
 void RegisterTimers(storage::Engine& engine);
+
+// Registers the key spaces of identity (keys.h, private to the domain)
+// with storage. Call before Open.
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry);
 
 }  // namespace mops::services::identity
 

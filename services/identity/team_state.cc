@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "services/common/pagination.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
 #include "services/identity/identity.h"
@@ -36,6 +37,12 @@ absl::StatusOr<std::optional<v1::Membership>> LoadMembership(
                                                /*hot=*/true));
   if (!found) return std::nullopt;
   return m;
+}
+
+absl::StatusOr<std::vector<v1::Membership>> ListMembers(const Reader& reader,
+                                                        absl::string_view id) {
+  return ReadAll<v1::Membership>(reader, Cf::kRecords,
+                                 keys::MembershipPrefix(id));
 }
 
 namespace internal {

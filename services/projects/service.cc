@@ -3,6 +3,7 @@
 #include "mops/v1/projects.grpc.pb.h"
 #include "services/common/binder.h"
 #include "services/projects/commands/commands.h"
+#include "services/projects/keys.h"
 #include "services/projects/projects.h"
 #include "services/projects/queries.h"
 
@@ -44,6 +45,10 @@ void RegisterTimers(storage::Engine& engine) {
 
 void RegisterTimerUpgrades(storage::EngineOptions& options) {
   options.timer_upgrades[kTaskOverdueTimer] = UpgradeOverdueTimer;
+}
+
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
+  keys::RegisterKeySpaces(registry);
 }
 
 }  // namespace mops::services::projects

@@ -8,6 +8,7 @@
 #include "grpcpp/impl/codegen/service_type.h"
 #include "services/common/rpc.h"
 #include "storage/engine.h"
+#include "storage/key_spaces.h"
 
 namespace mops::services::projects {
 
@@ -20,6 +21,10 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindTaskService(
 void RegisterTimers(storage::Engine& engine);
 // The task.overdue timer's data format 2 -> 3 upgrade. Call before Open.
 void RegisterTimerUpgrades(storage::EngineOptions& options);
+
+// Registers the key spaces of projects and tasks (keys.h, private to the
+// domain) with storage. Call before Open.
+void RegisterKeySpaces(storage::KeySpaceRegistry& registry);
 
 }  // namespace mops::services::projects
 

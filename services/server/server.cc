@@ -15,17 +15,13 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "services/admin/service.h"
-#include "services/approvals/keys.h"
 #include "services/approvals/service.h"
 #include "services/calendars/calendars.h"
-#include "services/calendars/keys.h"
 #include "services/calendars/service.h"
 #include "services/common/keys.h"
 #include "services/identity/authenticator.h"
 #include "services/identity/identity.h"
-#include "services/identity/keys.h"
 #include "services/identity/service.h"
-#include "services/projects/keys.h"
 #include "services/projects/projects.h"
 #include "services/projects/service.h"
 #include "storage/log.h"
@@ -79,10 +75,10 @@ absl::Status WritePrivateFile(const std::string& path,
 
 void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
   keys::RegisterKeySpaces(registry);
-  calendars::keys::RegisterKeySpaces(registry);
-  identity::keys::RegisterKeySpaces(registry);
-  projects::keys::RegisterKeySpaces(registry);
-  approvals::keys::RegisterKeySpaces(registry);
+  calendars::RegisterKeySpaces(registry);
+  identity::RegisterKeySpaces(registry);
+  projects::RegisterKeySpaces(registry);
+  approvals::RegisterKeySpaces(registry);
 }
 
 absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(

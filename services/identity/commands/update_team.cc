@@ -2,7 +2,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "services/calendars/keys.h"
+#include "services/calendars/calendars.h"
 #include "services/common/events.h"
 #include "services/common/update_mask.h"
 #include "services/common/validation.h"
@@ -13,7 +13,6 @@
 
 namespace mops::services::identity::commands {
 
-using storage::Cf;
 using storage::Txn;
 using namespace internal;  // NOLINT
 
@@ -39,12 +38,7 @@ absl::Status SetPath(const Txn& txn, const std::string& path,
     }
     ASSIGN_OR_RETURN(std::string cal,
                      ParseId("team.calendar", in.calendar(), "calendars/*"));
-    ASSIGN_OR_RETURN(auto row,
-                     txn.Get(Cf::kRecords, calendars::keys::Calendar(cal)));
-    if (!row) {
-      return absl::NotFoundError(
-          absl::StrCat("calendar \"calendars/", cal, "\" not found"));
-    }
+    RETURN_IF_ERROR(calendars::LoadCalendar(txn, cal).status());
     team->set_calendar(absl::StrCat("calendars/", cal));
   }
   return absl::OkStatus();
