@@ -1,0 +1,202 @@
+// mops-bench: measures mopsd on the work users do, against the gRPC floor
+// (health checks) on the same machine. See BENCHMARKS.md.
+//
+// What the parts share: the options, a call's context, the server it runs
+// against (server.cc), running a scenario (run.cc), the data scenarios need
+// (world.cc), the scenarios (scenarios.cc) and the report (report.cc);
+// main.cc parses the flags and runs it all.
+#ifndef MOPS_CLIENTS_BENCH_BENCH_H_
+#define MOPS_CLIENTS_BENCH_BENCH_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "mops/v1/identity.grpc.pb.h"
+
+namespace mops::bench {
+
+namespace v1 = ::mops::v1;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string server;
+  std::string token;
+  std::string token_file;
+  bool spawn = false;
+  std::string mopsd = MOPSD_DEFAULT_PATH;
+  std::string data_dir;  // for the size report (spawn sets it)
+  int server_pid = 0;    // for the RSS report (spawn sets it)
+  std::string duration = "10s";
+  std::string warmup = "2s";
+  std::string concurrency = "1,64";
+  std::string scenarios = "all";
+  int tasks = 1000000;
+  int assignees = 1000;
+  int inbox_approvals = 100000;
+  int approval_pool = 60000;
+  bool json = false;
+  bool keep = false;
+  bool skip_preload = false;
+  bool preload_only = false;
+};
+
+extern const std::vector<std::string> kAllScenarios;
+
+// A file's text without trailing newlines and spaces; empty when it cannot
+// be read.
+std::string ReadFile(const std::string& path);
+
+// A channel of its own (its own connection) for client `id`.
+std::shared_ptr<grpc::Channel> NewChannel(const std::string& server, int id);
+
+class Ctx {
+ public:
+  explicit Ctx(const std::string& token) {
+    ctx_.set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(60));
+    // A new connection can fail transiently on a loaded machine; wait for it
+    // (within the deadline) instead of failing the call at once.
+    ctx_.set_wait_for_ready(true);
+    if (!token.empty()) ctx_.AddMetadata("authorization", "Bearer " + token);
+  }
+  grpc::ClientContext* get() { return &ctx_; }
+
+ private:
+  grpc::ClientContext ctx_;
+};
+
+// The mopsd that --spawn started, stopped if the bench gives up.
+extern pid_t g_spawned;
+
+[[noreturn]] void Die(const std::string& what, const grpc::Status& s);
+
+// ------------------------------------------------------------ server.cc
+
+struct Server {
+  std::string address;
+  std::string admin_token;
+  std::string data_dir;
+  std::string tmp_dir;
+  std::string port_file;
+  std::string log;
+  pid_t pid = 0;
+};
+
+// Starts mopsd on a temporary folder (fills `server`, and the pid and data
+// folder in `o`); returns an exit code, 0 when it serves.
+int SpawnMopsd(Options* o, Server* server);
+
+// Restart on the same data: after kill -9, then after a clean stop; then
+// stops the server and removes its folder (unless --keep).
+struct RestartTimes {
+  double after_stop = -1;
+  double after_kill = -1;
+};
+RestartTimes TimeRestartsAndStop(const Options& o, Server* server);
+
+int64_t RssBytes(int pid);
+// CPU seconds the process has used (user + system).
+double CpuSeconds(int pid);
+// Waits (at most `limit`) until the server uses under a tenth of a core.
+void WaitIdle(int pid, absl::Duration limit);
+int64_t FolderBytes(const std::string& dir);
+
+// ------------------------------------------------------------ run.cc
+
+struct Result {
+  std::string scenario;
+  int concurrency = 0;
+  double seconds = 0;
+  int64_t ops = 0;
+  int64_t errors = 0;
+  double qps = 0;
+  double p50_ms = 0, p95_ms = 0, p99_ms = 0;
+  // health's QPS at the same concurrency measured just before this run (the
+  // floor), and qps / floor.
+  double floor_qps = 0;
+  double ratio = 0;
+  // CPU time per call over the measured window (user + system), of the
+  // server (when its pid is known; else -1) and of this load generator:
+  // what each call costs, steadier than QPS on a shared machine.
+  double server_cpu_us = -1;
+  double client_cpu_us = -1;
+  // Commands per group commit (synced write) in the server over the
+  // measured window, from its stats; -1 when nothing was written.
+  double per_commit = -1;
+  std::string note;
+};
+
+// One client's operation: returns false on error; sets *stop when it has no
+// more work (a used-up pool).
+using Op = std::function<bool(bool* stop)>;
+using MakeOp =
+    std::function<Op(int client, std::shared_ptr<grpc::Channel> channel)>;
+
+// Runs the load for warmup + duration; only calls that start after the
+// warm-up count (caches filled, connections up, threads scheduled).
+Result RunScenario(const std::string& name, const std::string& server,
+                   const std::string& admin_token, int server_pid,
+                   int concurrency, absl::Duration warmup,
+                   absl::Duration duration, const MakeOp& make);
+
+// ------------------------------------------------------------ world.cc
+
+struct World {
+  std::string server;
+  std::string admin;
+  std::string approver_token, requester_token, inbox_token;
+  int preloaded_tasks = 0;
+  int preload_existing = 0;  // of them, already stored by an earlier run
+  int assignees = 1;
+  int approval_pool = 0;
+  double preload_seconds = 0;
+  double inbox_setup_seconds = 0;
+};
+
+void EnsureUser(v1::IdentityService::Stub* stub, const std::string& admin,
+                const std::string& id);
+std::string TokenFor(v1::IdentityService::Stub* stub, const std::string& admin,
+                     const std::string& id);
+void EnsureProject(const World& w, const std::string& id);
+// Tasks t0..t{n-1} in projects/bench, assigned round-robin to a0..a{k-1}.
+void Preload(World* w, int n, int assignees);
+// "1000000 tasks in 16.8 s (59492 tasks/s)".
+std::string PreloadSummary(const World& w);
+// Creates `n` approvals pending for `approver`; returns their names.
+std::vector<std::string> CreateApprovals(const World& w,
+                                         const std::string& requester_token,
+                                         const std::string& approver,
+                                         int64_t n);
+
+// ------------------------------------------------------------ scenarios.cc
+
+// The clients' operations of scenario `name` (one of kAllScenarios);
+// nullptr for an unknown name.
+MakeOp Scenario(const std::string& name, World& w);
+
+// ------------------------------------------------------------ report.cc
+
+// What is reported besides the scenarios' results.
+struct Summary {
+  int64_t rss_bytes = -1;
+  int64_t data_bytes = -1;
+  bool restarted = false;  // with --spawn: the restart times are measured
+  RestartTimes restart;
+};
+
+void PrintJson(const std::vector<Result>& results, const World& w,
+               const Summary& s);
+void PrintTable(const std::vector<Result>& results, const World& w,
+                const Summary& s);
+
+}  // namespace mops::bench
+
+#endif  // MOPS_CLIENTS_BENCH_BENCH_H_

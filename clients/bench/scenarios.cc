@@ -1,0 +1,171 @@
+// The scenarios: what each client of a run does, call after call.
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "clients/bench/bench.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "mops/v1/approvals.grpc.pb.h"
+#include "mops/v1/projects.grpc.pb.h"
+
+namespace mops::bench {
+
+const std::vector<std::string> kAllScenarios = {
+    "health",          "get-task", "create-task", "update-task",
+    "decide-approval", "inbox",    "list-tasks"};
+
+namespace {
+
+MakeOp HealthScenario(World&) {
+  return [](int, std::shared_ptr<grpc::Channel> ch) -> Op {
+    auto stub = std::shared_ptr<grpc::health::v1::Health::Stub>(
+        grpc::health::v1::Health::NewStub(ch));
+    return [stub](bool*) {
+      Ctx ctx("");
+      grpc::health::v1::HealthCheckResponse resp;
+      return stub->Check(ctx.get(), {}, &resp).ok();
+    };
+  };
+}
+
+MakeOp GetTaskScenario(World& w) {
+  const int n = std::max(1, w.preloaded_tasks);
+  return [&w, n](int c, std::shared_ptr<grpc::Channel> ch) -> Op {
+    auto stub =
+        std::shared_ptr<v1::TaskService::Stub>(v1::TaskService::NewStub(ch));
+    auto rng = std::make_shared<absl::BitGen>();
+    (void)c;
+    return [stub, rng, n, &w](bool*) {
+      v1::GetTaskRequest req;
+      req.set_name(
+          absl::StrCat("projects/bench/tasks/t", absl::Uniform(*rng, 0, n)));
+      v1::Task t;
+      Ctx ctx(w.admin);
+      return stub->GetTask(ctx.get(), req, &t).ok();
+    };
+  };
+}
+
+MakeOp CreateTaskScenario(World& w) {
+  static std::atomic<int64_t> seq{0};
+  return [&w](int, std::shared_ptr<grpc::Channel> ch) -> Op {
+    auto stub =
+        std::shared_ptr<v1::TaskService::Stub>(v1::TaskService::NewStub(ch));
+    return [stub, &w](bool*) {
+      v1::CreateTaskRequest req;
+      req.set_parent("projects/bench-writes");
+      req.mutable_task()->set_title(absl::StrCat("Created ", seq++));
+      req.mutable_task()->set_assignee("users/a0");
+      v1::Task t;
+      Ctx ctx(w.admin);
+      return stub->CreateTask(ctx.get(), req, &t).ok();
+    };
+  };
+}
+
+MakeOp UpdateTaskScenario(World& w) {
+  return [&w](int c, std::shared_ptr<grpc::Channel> ch) -> Op {
+    auto stub =
+        std::shared_ptr<v1::TaskService::Stub>(v1::TaskService::NewStub(ch));
+    // Each client updates its own task, carrying the etag forward.
+    auto task = std::make_shared<v1::Task>();
+    v1::CreateTaskRequest create;
+    create.set_parent("projects/bench-writes");
+    create.mutable_task()->set_title(absl::StrCat("Updated by client ", c));
+    Ctx ctx(w.admin);
+    grpc::Status s = stub->CreateTask(ctx.get(), create, task.get());
+    if (!s.ok()) Die("create task to update", s);
+    auto n = std::make_shared<int64_t>(0);
+    return [stub, task, n, &w](bool*) {
+      v1::UpdateTaskRequest req;
+      req.mutable_task()->set_name(task->name());
+      req.mutable_task()->set_etag(task->etag());
+      req.mutable_task()->set_title(absl::StrCat("Revision ", ++*n));
+      req.mutable_update_mask()->add_paths("title");
+      Ctx ctx(w.admin);
+      return stub->UpdateTask(ctx.get(), req, task.get()).ok();
+    };
+  };
+}
+
+MakeOp DecideApprovalScenario(World& w) {
+  // Pending approvals made beforehand, each decided (approved) once.
+  auto pool = std::make_shared<std::vector<std::string>>(
+      CreateApprovals(w, w.requester_token, "bench-approver", w.approval_pool));
+  auto next = std::make_shared<std::atomic<size_t>>(0);
+  return [&w, pool, next](int, std::shared_ptr<grpc::Channel> ch) -> Op {
+    auto stub = std::shared_ptr<v1::ApprovalService::Stub>(
+        v1::ApprovalService::NewStub(ch));
+    return [stub, pool, next, &w](bool* stop) {
+      size_t i = (*next)++;
+      if (i >= pool->size()) {
+        *stop = true;
+        return true;
+      }
+      v1::DecideApprovalRequest req;
+      req.set_name((*pool)[i]);
+      req.set_outcome(v1::Decision::APPROVE);
+      v1::Approval a;
+      Ctx ctx(w.approver_token);
+      return stub->DecideApproval(ctx.get(), req, &a).ok() &&
+             a.state() == v1::Approval::APPROVED;
+    };
+  };
+}
+
+MakeOp InboxScenario(World& w) {
+  return [&w](int, std::shared_ptr<grpc::Channel> ch) -> Op {
+    auto stub = std::shared_ptr<v1::ApprovalService::Stub>(
+        v1::ApprovalService::NewStub(ch));
+    return [stub, &w](bool*) {
+      v1::ListApprovalsRequest req;
+      req.set_filter("pending_for = \"me\"");
+      req.set_page_size(50);
+      v1::ListApprovalsResponse resp;
+      Ctx ctx(w.inbox_token);
+      return stub->ListApprovals(ctx.get(), req, &resp).ok() &&
+             resp.approvals_size() > 0;
+    };
+  };
+}
+
+MakeOp ListTasksScenario(World& w) {
+  return [&w](int c, std::shared_ptr<grpc::Channel> ch) -> Op {
+    auto stub =
+        std::shared_ptr<v1::TaskService::Stub>(v1::TaskService::NewStub(ch));
+    auto rng = std::make_shared<absl::BitGen>();
+    (void)c;
+    return [stub, rng, &w](bool*) {
+      v1::ListTasksRequest req;
+      req.set_parent("projects/-");
+      req.set_filter(absl::StrCat(
+          "assignee = \"users/a", absl::Uniform(*rng, 0, w.assignees),
+          "\" AND state != DONE AND state != CANCELLED"));
+      req.set_page_size(50);
+      v1::ListTasksResponse resp;
+      Ctx ctx(w.admin);
+      return stub->ListTasks(ctx.get(), req, &resp).ok() &&
+             resp.tasks_size() > 0;
+    };
+  };
+}
+
+}  // namespace
+
+MakeOp Scenario(const std::string& name, World& w) {
+  if (name == "health") return HealthScenario(w);
+  if (name == "get-task") return GetTaskScenario(w);
+  if (name == "create-task") return CreateTaskScenario(w);
+  if (name == "update-task") return UpdateTaskScenario(w);
+  if (name == "decide-approval") return DecideApprovalScenario(w);
+  if (name == "inbox") return InboxScenario(w);
+  if (name == "list-tasks") return ListTasksScenario(w);
+  return nullptr;
+}
+
+}  // namespace mops::bench
