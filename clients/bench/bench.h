@@ -119,6 +119,8 @@ struct Result {
   int64_t errors = 0;
   double qps = 0;
   double p50_ms = 0, p95_ms = 0, p99_ms = 0;
+  // The slowest call of the window.
+  double max_ms = 0;
   // health's QPS at the same concurrency measured just before this run (the
   // floor), and qps / floor.
   double floor_qps = 0;

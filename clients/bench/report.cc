@@ -25,11 +25,12 @@ void PrintJson(const std::vector<Result>& results, const World& w,
         "    {\"scenario\": \"%s\", \"concurrency\": %d, \"seconds\": %.3f, "
         "\"ops\": %d, "
         "\"errors\": %d, \"qps\": %.1f, \"p50_ms\": %.3f, \"p95_ms\": %.3f, "
-        "\"p99_ms\": %.3f, \"health_qps\": %.1f, \"ratio_to_health\": %.3f, "
-        "\"server_cpu_us_per_call\": %.1f, \"client_cpu_us_per_call\": "
-        "%.1f, \"commands_per_group_commit\": %.2f, \"note\": \"%s\"}%s\n",
+        "\"p99_ms\": %.3f, \"max_ms\": %.3f, \"health_qps\": %.1f, "
+        "\"ratio_to_health\": %.3f, \"server_cpu_us_per_call\": %.1f, "
+        "\"client_cpu_us_per_call\": %.1f, \"commands_per_group_commit\": "
+        "%.2f, \"note\": \"%s\"}%s\n",
         r.scenario, r.concurrency, r.seconds, r.ops, r.errors, r.qps, r.p50_ms,
-        r.p95_ms, r.p99_ms, r.floor_qps, r.ratio, r.server_cpu_us,
+        r.p95_ms, r.p99_ms, r.max_ms, r.floor_qps, r.ratio, r.server_cpu_us,
         r.client_cpu_us, r.per_commit, r.note,
         i + 1 < results.size() ? "," : "");
   }
@@ -47,24 +48,25 @@ void PrintTable(const std::vector<Result>& results, const World& w,
                 const Summary& s) {
   if (!results.empty()) {
     std::cout << absl::StrFormat(
-        "%-16s %5s %10s %9s %9s %9s %7s %9s %8s %9s %9s %9s  %s\n", "SCENARIO",
-        "CONC", "QPS", "P50 ms", "P95 ms", "P99 ms", "ERRORS", "HEALTH",
-        "/HEALTH", "SRV us", "CLI us", "PER SYNC", "");
+        "%-16s %5s %10s %9s %9s %9s %9s %7s %9s %8s %9s %9s %9s  %s\n",
+        "SCENARIO", "CONC", "QPS", "P50 ms", "P95 ms", "P99 ms", "MAX ms",
+        "ERRORS", "HEALTH", "/HEALTH", "SRV us", "CLI us", "PER SYNC", "");
     auto cpu = [](double us) {
       return us < 0 ? std::string("n/a") : absl::StrFormat("%.1f", us);
     };
     for (const Result& r : results) {
       std::cout << absl::StrFormat(
-          "%-16s %5d %10.0f %9.3f %9.3f %9.3f %7d %9.0f %7.0f%% %9s %9s %9s  "
-          "%s\n",
+          "%-16s %5d %10.0f %9.3f %9.3f %9.3f %9.3f %7d %9.0f %7.0f%% "
+          "%9s %9s %9s  %s\n",
           r.scenario, r.concurrency, r.qps, r.p50_ms, r.p95_ms, r.p99_ms,
-          r.errors, r.floor_qps, r.ratio * 100, cpu(r.server_cpu_us),
+          r.max_ms, r.errors, r.floor_qps, r.ratio * 100, cpu(r.server_cpu_us),
           cpu(r.client_cpu_us),
           r.per_commit < 0 ? std::string("-")
                            : absl::StrFormat("%.1f", r.per_commit),
           r.note);
     }
-    std::cout << "\nHEALTH: health's QPS at the same concurrency just before "
+    std::cout << "\nMAX ms: the slowest call of the measured window.\n"
+                 "HEALTH: health's QPS at the same concurrency just before "
                  "the run (the floor /HEALTH compares with).\n"
                  "SRV us / CLI us: CPU time (user + system) per call of the "
                  "server and of this load generator.\n"

@@ -139,6 +139,7 @@ Result Tally(const std::string& name, int concurrency, const Window& m) {
   r.p50_ms = pct(0.50);
   r.p95_ms = pct(0.95);
   r.p99_ms = pct(0.99);
+  r.max_ms = all.empty() ? 0.0 : all.back() / 1e6;
   if (r.ops > 0) {
     if (m.server_cpu0 >= 0) r.server_cpu_us = m.server_cpu * 1e6 / r.ops;
     r.client_cpu_us = m.client_cpu * 1e6 / r.ops;

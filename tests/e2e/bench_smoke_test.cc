@@ -43,6 +43,8 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
     EXPECT_EQ(f.at("errors").number_value(), 0) << scenario;
     EXPECT_GT(f.at("qps").number_value(), 0) << scenario;
     EXPECT_GT(f.at("p99_ms").number_value(), 0) << scenario;
+    EXPECT_GE(f.at("max_ms").number_value(), f.at("p99_ms").number_value())
+        << scenario;
     EXPECT_GT(f.at("health_qps").number_value(), 0) << scenario;
     EXPECT_GT(f.at("ratio_to_health").number_value(), 0) << scenario;
     // CPU per call: the server's is measured in clock ticks, so a short run
@@ -69,6 +71,18 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
   EXPECT_EQ(fields.at("preloaded_tasks").number_value(), 2000);
   EXPECT_GT(fields.at("restart_after_stop_seconds").number_value(), 0);
   EXPECT_GT(fields.at("restart_after_kill_seconds").number_value(), 0);
+}
+
+TEST(BenchSmokeTest, TableHasTheMaxColumn) {
+  testing::TempDir dir;
+  testing::RunResult r = testing::Run(
+      {MOPS_BENCH_PATH, "--spawn", "--duration", "100ms", "--warmup", "0s",
+       "--concurrency", "1", "--scenarios", "health"},
+      {{"TMPDIR", dir.path()}}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("P99 ms    MAX ms  ERRORS"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nhealth "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("MAX ms: the slowest call"), std::string::npos) << r.out;
 }
 
 // Counts the tasks of projects/bench matching `filter`, page by page.
