@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "mops/v1/identity.grpc.pb.h"
+#include "mops/v1/projects.grpc.pb.h"
 
 namespace mops::bench {
 
@@ -42,6 +43,7 @@ struct Options {
   int assignees = 1000;
   int inbox_approvals = 100000;
   int approval_pool = 60000;
+  int doomed_tasks = 100000;
   bool json = false;
   bool keep = false;
   bool skip_preload = false;
@@ -142,12 +144,32 @@ using Op = std::function<bool(bool* stop)>;
 using MakeOp =
     std::function<Op(int client, std::shared_ptr<grpc::Channel> channel)>;
 
+// Work one more thread does during the measured window, besides the
+// measured clients (delete-project's DeleteProject); its calls are not
+// counted. `run` starts with the clients, does its work at `at` (`start`
+// into the window, or a quarter of the window when that is sooner) and
+// returns a note for the report. The window lasts the duration and, if
+// `run` has not returned by then, until it does, but at most `limit`
+// longer: `run` gets that last moment as its deadline.
+struct SideWork {
+  std::function<std::string(Clock::time_point at, Clock::time_point deadline)>
+      run;
+  absl::Duration start = absl::Seconds(1);
+  absl::Duration limit = absl::Minutes(5);
+};
+
+// A scenario: its clients' operations, and maybe side work.
+struct Load {
+  MakeOp make;
+  SideWork side;  // none when side.run is empty
+};
+
 // Runs the load for warmup + duration; only calls that start after the
 // warm-up count (caches filled, connections up, threads scheduled).
 Result RunScenario(const std::string& name, const std::string& server,
                    const std::string& admin_token, int server_pid,
                    int concurrency, absl::Duration warmup,
-                   absl::Duration duration, const MakeOp& make);
+                   absl::Duration duration, const Load& load);
 
 // ------------------------------------------------------------ world.cc
 
@@ -159,6 +181,8 @@ struct World {
   int preload_existing = 0;  // of them, already stored by an earlier run
   int assignees = 1;
   int approval_pool = 0;
+  int doomed_tasks = 0;  // in projects/bench-doomed for delete-project
+  int server_pid = 0;    // when known, to wait for it to settle
   double preload_seconds = 0;
   double inbox_setup_seconds = 0;
 };
@@ -167,8 +191,19 @@ void EnsureUser(v1::IdentityService::Stub* stub, const std::string& admin,
                 const std::string& id);
 std::string TokenFor(v1::IdentityService::Stub* stub, const std::string& admin,
                      const std::string& id);
+// CreateProject of projects/{id} in teams/marketing.
+grpc::Status CreateBenchProject(v1::ProjectService::Stub* stub,
+                                const std::string& admin,
+                                const std::string& id);
+// Creates projects/{id} unless it exists.
 void EnsureProject(const World& w, const std::string& id);
-// Tasks t0..t{n-1} in projects/bench, assigned round-robin to a0..a{k-1}.
+// Tasks {prefix}0..{prefix}{n-1} in projects/{project}, assigned
+// round-robin to a0..a{assignees-1}, due within the next year, in batches
+// of 1000 through BatchCreateTasks from 4 clients; returns how many of them
+// were there already.
+int CreateTasks(const World& w, const std::string& project,
+                const std::string& prefix, int n, int assignees);
+// Tasks t0..t{n-1} in projects/bench over users a0..a{assignees-1}.
 void Preload(World* w, int n, int assignees);
 // "1000000 tasks in 16.8 s (59492 tasks/s)".
 std::string PreloadSummary(const World& w);
@@ -180,9 +215,9 @@ std::vector<std::string> CreateApprovals(const World& w,
 
 // ------------------------------------------------------------ scenarios.cc
 
-// The clients' operations of scenario `name` (one of kAllScenarios);
-// nullptr for an unknown name.
-MakeOp Scenario(const std::string& name, World& w);
+// Scenario `name` (one of kAllScenarios), with the data it needs for one
+// run made; an empty make for an unknown name.
+Load Scenario(const std::string& name, World& w);
 
 // ------------------------------------------------------------ report.cc
 

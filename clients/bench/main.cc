@@ -60,6 +60,10 @@ void AddFlags(CLI::App& app, Options& o) {
   app.add_option("--approval-pool", o.approval_pool,
                  "Pending approvals made for each decide-approval run")
       ->default_val(o.approval_pool);
+  app.add_option("--doomed-tasks", o.doomed_tasks,
+                 "Tasks in the project delete-project deletes (made again "
+                 "before each of its runs)")
+      ->default_val(o.doomed_tasks);
   app.add_flag("--json", o.json, "Print JSON instead of a table");
   app.add_flag("--skip-preload", o.skip_preload,
                "With --server: the tasks of an earlier run are there already");
@@ -131,6 +135,10 @@ int MakePlan(const Options& o, bool scenarios_given, Plan* plan) {
     std::cerr << "mops-bench: --tasks and --assignees must be at least 1\n";
     return 2;
   }
+  if (o.doomed_tasks < 1) {
+    std::cerr << "mops-bench: --doomed-tasks must be at least 1\n";
+    return 2;
+  }
   return 0;
 }
 
@@ -154,6 +162,8 @@ void SetUpWorld(const Options& o, const Plan& plan, const Server& server,
   w->admin = server.admin_token;
   w->assignees = o.assignees;
   w->approval_pool = o.approval_pool;
+  w->doomed_tasks = o.doomed_tasks;
+  w->server_pid = o.server_pid;
   auto ident = v1::IdentityService::NewStub(NewChannel(w->server, -1));
   EnsureProject(*w, "bench");
   EnsureProject(*w, "bench-writes");

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -54,6 +55,7 @@ struct Window {
   std::vector<std::vector<int64_t>> latencies;  // ns, per client
   std::vector<int64_t> errors;                  // per client
   int stopped_early = 0;
+  std::string side_note;  // what the side work returned
   double seconds = 0;
   double server_cpu0 = -1;  // at the start; -1 when not known
   double server_cpu = -1;   // used over the window
@@ -63,27 +65,31 @@ struct Window {
 
 Window RunClients(const std::string& server, const std::string& admin_token,
                   int server_pid, int concurrency, absl::Duration warmup,
-                  absl::Duration duration, const MakeOp& make) {
+                  absl::Duration duration, const Load& load) {
   Window m;
   m.latencies.resize(concurrency);
   m.errors.assign(concurrency, 0);
   std::vector<Op> ops;
   for (int c = 0; c < concurrency; ++c)
-    ops.push_back(make(c, NewChannel(server, c)));
+    ops.push_back(load.make(c, NewChannel(server, c)));
   // Its own connection, so the two stats calls do not queue behind a
   // client's.
   const std::shared_ptr<grpc::Channel> stats_channel =
       NewChannel(server, concurrency);
   std::atomic<bool> go{false};
   std::atomic<int> stopped_early{0};
+  const bool has_side = static_cast<bool>(load.side.run);
+  std::atomic<bool> side_done{!has_side};
   std::vector<std::thread> threads;
-  Clock::time_point measure_from, end;
+  // The window ends at `end`, or when the side work is done if that is
+  // later, but by `last` at the latest.
+  Clock::time_point measure_from, end, last;
   for (int c = 0; c < concurrency; ++c) {
     threads.emplace_back([&, c] {
       while (!go) std::this_thread::yield();
       while (true) {
         Clock::time_point t0 = Clock::now();
-        if (t0 >= end) break;
+        if (t0 >= last || (t0 >= end && side_done)) break;
         bool stop = false;
         bool ok = ops[c](&stop);
         if (stop) {
@@ -99,9 +105,21 @@ Window RunClients(const std::string& server, const std::string& admin_token,
       }
     });
   }
+  if (has_side) {
+    threads.emplace_back([&] {
+      while (!go) std::this_thread::yield();
+      const Clock::time_point at =
+          measure_from +
+          absl::ToChronoNanoseconds(std::min(load.side.start, duration / 4));
+      m.side_note = load.side.run(at, last);
+      side_done = true;
+    });
+  }
   measure_from = Clock::now() + absl::ToChronoNanoseconds(warmup);
   end = measure_from + absl::ToChronoNanoseconds(duration);
-  go = true;  // publishes measure_from and end to the clients
+  last = end + absl::ToChronoNanoseconds(has_side ? load.side.limit
+                                                  : absl::ZeroDuration());
+  go = true;  // publishes measure_from, end and last to the threads
   std::this_thread::sleep_until(measure_from);
   m.server_cpu0 = server_pid > 0 ? CpuSeconds(server_pid) : -1;
   const double client_cpu0 = SelfCpuSeconds();
@@ -152,6 +170,8 @@ Result Tally(const std::string& name, int concurrency, const Window& m) {
         static_cast<double>(s1->group_commits() - s0->group_commits());
   }
   if (m.stopped_early > 0) r.note = "work pool used up before the end";
+  if (!m.side_note.empty())
+    r.note = r.note.empty() ? m.side_note : r.note + "; " + m.side_note;
   return r;
 }
 
@@ -160,10 +180,10 @@ Result Tally(const std::string& name, int concurrency, const Window& m) {
 Result RunScenario(const std::string& name, const std::string& server,
                    const std::string& admin_token, int server_pid,
                    int concurrency, absl::Duration warmup,
-                   absl::Duration duration, const MakeOp& make) {
+                   absl::Duration duration, const Load& load) {
   return Tally(name, concurrency,
                RunClients(server, admin_token, server_pid, concurrency, warmup,
-                          duration, make));
+                          duration, load));
 }
 
 }  // namespace mops::bench

@@ -1,12 +1,17 @@
 // The scenarios: what each client of a run does, call after call.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "clients/bench/bench.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -17,7 +22,7 @@ namespace mops::bench {
 
 const std::vector<std::string> kAllScenarios = {
     "health",          "get-task", "create-task", "update-task",
-    "decide-approval", "inbox",    "list-tasks"};
+    "decide-approval", "inbox",    "list-tasks",  "delete-project"};
 
 namespace {
 
@@ -155,17 +160,79 @@ MakeOp ListTasksScenario(World& w) {
   };
 }
 
+// delete-project's side work: one forced DeleteProject of
+// projects/bench-doomed at `at`, then CreateProject of the id every 10 ms
+// until it succeeds (FAILED_PRECONDITION while the purge runs), which also
+// makes the project again for the next run. Its own connection, made
+// before `at`.
+std::string DeleteDoomed(const World& w, Clock::time_point at,
+                         Clock::time_point deadline) {
+  auto channel = NewChannel(w.server, -2);
+  channel->WaitForConnected(std::chrono::system_clock::now() +
+                            (at - Clock::now()));
+  auto stub = v1::ProjectService::NewStub(channel);
+  std::this_thread::sleep_until(at);
+  v1::DeleteProjectRequest req;
+  req.set_name("projects/bench-doomed");
+  req.set_force(true);
+  v1::DeleteProjectResponse resp;
+  const Clock::time_point t0 = Clock::now();
+  Ctx ctx(w.admin);
+  grpc::Status s = stub->DeleteProject(ctx.get(), req, &resp);
+  if (!s.ok()) Die("delete projects/bench-doomed", s);
+  const Clock::time_point answered = Clock::now();
+  const double call_ms =
+      std::chrono::duration<double, std::milli>(answered - t0).count();
+  while (true) {
+    s = CreateBenchProject(stub.get(), w.admin, "bench-doomed");
+    const Clock::time_point now = Clock::now();
+    const double purge_s =
+        std::chrono::duration<double>(now - answered).count();
+    if (s.ok()) {
+      return absl::StrFormat("deleted %d tasks: call %.1f ms, purge %.2f s",
+                             resp.deleted_tasks(), call_ms, purge_s);
+    }
+    if (s.error_code() != grpc::FAILED_PRECONDITION)
+      Die("create projects/bench-doomed again", s);
+    if (now >= deadline) {
+      return absl::StrFormat(
+          "deleted %d tasks: call %.1f ms, purge not over at the end of the "
+          "window (%.1f s after the call)",
+          resp.deleted_tasks(), call_ms, purge_s);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+// create-task's load while projects/bench-doomed, filled with
+// w.doomed_tasks tasks before each run (all assigned to a0, so that the
+// purge removes real index rows), is deleted.
+Load DeleteProjectScenario(World& w) {
+  std::cerr << "filling projects/bench-doomed with " << w.doomed_tasks
+            << " tasks...\n";
+  // Waits out the purge of an earlier run if it is still going.
+  EnsureProject(w, "bench-doomed");
+  CreateTasks(w, "bench-doomed", "d", w.doomed_tasks, 1);
+  if (w.server_pid > 0) WaitIdle(w.server_pid, absl::Seconds(60));
+  Load load{CreateTaskScenario(w), {}};
+  load.side.run = [&w](Clock::time_point at, Clock::time_point deadline) {
+    return DeleteDoomed(w, at, deadline);
+  };
+  return load;
+}
+
 }  // namespace
 
-MakeOp Scenario(const std::string& name, World& w) {
-  if (name == "health") return HealthScenario(w);
-  if (name == "get-task") return GetTaskScenario(w);
-  if (name == "create-task") return CreateTaskScenario(w);
-  if (name == "update-task") return UpdateTaskScenario(w);
-  if (name == "decide-approval") return DecideApprovalScenario(w);
-  if (name == "inbox") return InboxScenario(w);
-  if (name == "list-tasks") return ListTasksScenario(w);
-  return nullptr;
+Load Scenario(const std::string& name, World& w) {
+  if (name == "health") return {HealthScenario(w), {}};
+  if (name == "get-task") return {GetTaskScenario(w), {}};
+  if (name == "create-task") return {CreateTaskScenario(w), {}};
+  if (name == "update-task") return {UpdateTaskScenario(w), {}};
+  if (name == "decide-approval") return {DecideApprovalScenario(w), {}};
+  if (name == "inbox") return {InboxScenario(w), {}};
+  if (name == "list-tasks") return {ListTasksScenario(w), {}};
+  if (name == "delete-project") return DeleteProjectScenario(w);
+  return {};
 }
 
 }  // namespace mops::bench

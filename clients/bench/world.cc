@@ -70,42 +70,48 @@ std::string TokenFor(v1::IdentityService::Stub* stub, const std::string& admin,
   return resp.secret();
 }
 
-void EnsureProject(const World& w, const std::string& id) {
-  auto stub = v1::ProjectService::NewStub(NewChannel(w.server, -1));
+grpc::Status CreateBenchProject(v1::ProjectService::Stub* stub,
+                                const std::string& admin,
+                                const std::string& id) {
   v1::CreateProjectRequest req;
   req.set_project_id(id);
   req.mutable_project()->set_title("Benchmark " + id);
   req.mutable_project()->set_team("teams/marketing");
   v1::Project p;
-  Ctx ctx(w.admin);
-  grpc::Status s = stub->CreateProject(ctx.get(), req, &p);
-  if (!s.ok() && s.error_code() != grpc::ALREADY_EXISTS)
-    Die("create project", s);
+  Ctx ctx(admin);
+  return stub->CreateProject(ctx.get(), req, &p);
 }
 
-// Tasks t0..t{n-1} in projects/bench, assigned round-robin to a0..a{k-1},
-// due within the next year, in batches of 1000 through BatchCreateTasks.
-void Preload(World* w, int n, int assignees) {
-  auto ident = v1::IdentityService::NewStub(NewChannel(w->server, -1));
-  Parallel(8, assignees, [&](int, int64_t i) {
-    EnsureUser(ident.get(), w->admin, absl::StrCat("a", i));
-  });
-  EnsureProject(*w, "bench");
+// While an earlier run's forced delete of the project is still purging
+// its tasks the id is taken (FAILED_PRECONDITION): waits that out.
+void EnsureProject(const World& w, const std::string& id) {
+  auto stub = v1::ProjectService::NewStub(NewChannel(w.server, -1));
+  const absl::Time until = absl::Now() + absl::Minutes(10);
+  while (true) {
+    grpc::Status s = CreateBenchProject(stub.get(), w.admin, id);
+    if (s.ok() || s.error_code() == grpc::ALREADY_EXISTS) return;
+    if (s.error_code() != grpc::FAILED_PRECONDITION || absl::Now() > until)
+      Die("create project", s);
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+}
+
+int CreateTasks(const World& w, const std::string& project,
+                const std::string& prefix, int n, int assignees) {
   const int batches = (n + 999) / 1000;
   std::atomic<int> existing{0};
   const absl::Time now = absl::Now();
-  absl::Time t0 = absl::Now();
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < 4; ++i)
-    channels.push_back(NewChannel(w->server, 1000 + i));
+    channels.push_back(NewChannel(w.server, 1000 + i));
   Parallel(4, batches, [&](int t, int64_t b) {
     auto stub = v1::TaskService::NewStub(channels[t]);
     v1::BatchCreateTasksRequest req;
-    req.set_parent("projects/bench");
+    req.set_parent("projects/" + project);
     absl::BitGen rng;
     for (int64_t i = b * 1000; i < std::min<int64_t>(n, (b + 1) * 1000); ++i) {
       auto* one = req.add_requests();
-      one->set_task_id(absl::StrCat("t", i));
+      one->set_task_id(absl::StrCat(prefix, i));
       one->mutable_task()->set_title(absl::StrCat("Benchmark task ", i));
       one->mutable_task()->set_assignee(absl::StrCat("users/a", i % assignees));
       absl::Time due = now + absl::Hours(1) +
@@ -114,19 +120,30 @@ void Preload(World* w, int n, int assignees) {
           absl::ToUnixSeconds(due));
     }
     v1::BatchCreateTasksResponse resp;
-    Ctx ctx(w->admin);
+    Ctx ctx(w.admin);
     grpc::Status s = stub->BatchCreateTasks(ctx.get(), req, &resp);
     // Batches are all or none, so a batch an earlier run wrote fails as a
-    // whole and preloading again fills in only what is missing.
+    // whole and creating again fills in only what is missing.
     if (s.error_code() == grpc::ALREADY_EXISTS) {
       existing += req.requests_size();
     } else if (!s.ok()) {
       Die("preload", s);
     }
   });
+  return existing.load();
+}
+
+void Preload(World* w, int n, int assignees) {
+  auto ident = v1::IdentityService::NewStub(NewChannel(w->server, -1));
+  Parallel(8, assignees, [&](int, int64_t i) {
+    EnsureUser(ident.get(), w->admin, absl::StrCat("a", i));
+  });
+  EnsureProject(*w, "bench");
+  absl::Time t0 = absl::Now();
+  const int existing = CreateTasks(*w, "bench", "t", n, assignees);
   w->preload_seconds = absl::ToDoubleSeconds(absl::Now() - t0);
   w->preloaded_tasks = n;
-  w->preload_existing = existing.load();
+  w->preload_existing = existing;
 }
 
 // "1000000 tasks in 16.8 s (59492 tasks/s)"; the rate counts only the tasks

@@ -27,7 +27,10 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
   testing::RunResult r = testing::Run(
       {MOPS_BENCH_PATH, "--spawn", "--duration", "200ms", "--warmup", "50ms",
        "--concurrency", "1,2", "--tasks", "2000", "--assignees", "20",
-       "--inbox-approvals", "100", "--approval-pool", "200", "--json"},
+       "--inbox-approvals", "100", "--approval-pool", "200",
+       // More than one chunk of 1000, so the server purges it in the
+       // background.
+       "--doomed-tasks", "2500", "--json"},
       {{"TMPDIR", dir.path()}}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const google::protobuf::Struct report = ParseReport(r.out);
@@ -55,14 +58,26 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
     // one); reads write nothing (-1).
     const double per_commit = f.at("commands_per_group_commit").number_value();
     if (scenario == "create-task" || scenario == "update-task" ||
-        scenario == "decide-approval") {
+        scenario == "decide-approval" || scenario == "delete-project") {
       EXPECT_GE(per_commit, 1.0) << scenario;
     } else if (scenario == "health" || scenario == "get-task") {
       EXPECT_EQ(per_commit, -1.0) << scenario;
     }
+    // The DeleteProject call, and the purge it started over within the
+    // window (which runs on past --duration until it is).
+    const std::string note = f.at("note").string_value();
+    if (scenario == "delete-project") {
+      EXPECT_EQ(note.rfind("deleted 2500 tasks: call ", 0), 0) << note;
+      EXPECT_NE(note.find(" ms, purge "), std::string::npos) << note;
+      EXPECT_EQ(note.find("not over"), std::string::npos) << note;
+      EXPECT_GE(f.at("seconds").number_value(), 0.2) << note;
+    } else if (scenario != "decide-approval") {
+      EXPECT_EQ(note, "") << scenario;
+    }
   }
-  for (const char* s : {"health", "get-task", "create-task", "update-task",
-                        "decide-approval", "inbox", "list-tasks"}) {
+  for (const char* s :
+       {"health", "get-task", "create-task", "update-task", "decide-approval",
+        "inbox", "list-tasks", "delete-project"}) {
     EXPECT_TRUE(seen.count({s, 1})) << s;
     EXPECT_TRUE(seen.count({s, 2})) << s;
   }
