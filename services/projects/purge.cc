@@ -112,7 +112,7 @@ absl::Status FirePurge(Txn& txn, const TimerRecord& timer) {
   record.set_tasks_left(std::max<int64_t>(
       0, record.tasks_left() - static_cast<int64_t>(chunk.size())));
   txn.PutProto(Cf::kRecords, keys::ProjectPurge(id), record);
-  txn.SetTimer(txn.Now(), timer);
+  txn.SetTimer(txn.Now() + kPurgePause, timer);
   return absl::OkStatus();
 }
 

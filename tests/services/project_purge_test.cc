@@ -64,6 +64,7 @@ class ProjectPurgeTest : public testing::ServiceTest {
   // Runs due timers until the id can be used again (bounded).
   bool WaitUntilIdIsFree(const std::string& id) {
     for (int i = 0; i < 500; ++i) {
+      clock_.Advance(services::projects::kPurgePause);
       server_->engine()->WakeTimers();
       if (CreateProject(id).ok()) return true;
       absl::SleepFor(absl::Milliseconds(20));
