@@ -28,7 +28,7 @@ std::string AllTasksPrefix() { return KeyBuilder(kTask).Build(); }
 std::string ProjectPurge(absl::string_view project) {
   return KeyBuilder(kProjectPurge).Str(project).Build();
 }
-std::string ProjectPurgePrefix() { return KeyBuilder(kProjectPurge).Build(); }
+std::string ProjectPurgeSet() { return KeyBuilder(kProjectPurge).Build(); }
 std::string IdxTaskAssignee(absl::string_view assignee, uint8_t group) {
   return KeyBuilder(kIdxTaskAssignee).Str(assignee).U8(group).Build();
 }

@@ -48,7 +48,9 @@ std::string Task(absl::string_view project, absl::string_view task);
 std::string TaskPrefix(absl::string_view project);
 std::string AllTasksPrefix();
 std::string ProjectPurge(absl::string_view project);
-std::string ProjectPurgePrefix();
+// One row listing the ids of every project being purged, so that a list
+// reads it with one point lookup instead of opening an iterator.
+std::string ProjectPurgeSet();
 
 // Index prefixes. Pass group/due to narrow; the due-bounded forms are the
 // range ends for a due-time window.

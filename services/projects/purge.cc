@@ -4,11 +4,14 @@
 // between runs wait for one chunk, not for the whole project). Until the
 // last chunk, reads treat the project's tasks as gone and the id stays
 // taken.
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "services/common/validation.h"
 #include "services/projects/keys.h"
 #include "services/projects/projects.h"
@@ -32,21 +35,30 @@ absl::StatusOr<bool> IsPurging(const Reader& reader,
   return row.has_value();
 }
 
+// The set row holds the ids, one per line (ids have no newlines).
 absl::StatusOr<absl::flat_hash_set<std::string>> PurgingProjects(
     const Reader& reader) {
+  ASSIGN_OR_RETURN(auto row, reader.Get(Cf::kRecords, keys::ProjectPurgeSet()));
   absl::flat_hash_set<std::string> out;
-  RETURN_IF_ERROR(reader.Scan(
-      Cf::kRecords, keys::ProjectPurgePrefix(), "",
-      [&](absl::string_view, absl::string_view value) {
-        ProjectPurgeRecord record;
-        if (record.ParseFromArray(value.data(),
-                                  static_cast<int>(value.size()))) {
-          out.insert(record.project().name().substr(strlen("projects/")));
-        }
-        return true;
-      }));
+  if (row) out = absl::StrSplit(*row, '\n', absl::SkipEmpty());
   return out;
 }
+
+namespace {
+
+absl::Status WritePurgeSet(Txn& txn,
+                           const absl::flat_hash_set<std::string>& ids) {
+  if (ids.empty()) {
+    txn.Delete(Cf::kRecords, keys::ProjectPurgeSet());
+  } else {
+    std::vector<std::string> sorted(ids.begin(), ids.end());
+    std::sort(sorted.begin(), sorted.end());
+    txn.Put(Cf::kRecords, keys::ProjectPurgeSet(), absl::StrJoin(sorted, "\n"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::Status CheckNotPurging(const Reader& reader, absl::string_view project) {
   ProjectPurgeRecord record;
@@ -61,9 +73,13 @@ absl::Status CheckNotPurging(const Reader& reader, absl::string_view project) {
                    "again in a few seconds"));
 }
 
-void StartPurge(Txn& txn, const Principal& p, const v1::Project& project,
-                int64_t tasks) {
+absl::Status StartPurge(Txn& txn, const Principal& p,
+                        const v1::Project& project, int64_t tasks) {
   const std::string id = project.name().substr(strlen("projects/"));
+  ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> purging,
+                   PurgingProjects(txn));
+  purging.insert(id);
+  RETURN_IF_ERROR(WritePurgeSet(txn, purging));
   ProjectPurgeRecord record;
   *record.mutable_project() = project;
   record.set_user_id(p.user_id);
@@ -74,6 +90,7 @@ void StartPurge(Txn& txn, const Principal& p, const v1::Project& project,
   timer.set_kind(kProjectPurgeTimer);
   timer.set_target(project.name());
   txn.SetTimer(txn.Now(), timer);
+  return absl::OkStatus();
 }
 
 }  // namespace internal
@@ -106,7 +123,10 @@ absl::Status FirePurge(Txn& txn, const TimerRecord& timer) {
     RETURN_IF_ERROR(internal::RemoveTask(txn, p, t));
   if (!more) {
     txn.Delete(Cf::kRecords, keys::ProjectPurge(id));
-    return absl::OkStatus();
+    ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> purging,
+                     internal::PurgingProjects(txn));
+    purging.erase(id);
+    return internal::WritePurgeSet(txn, purging);
   }
   record.set_after_key(last_key);
   record.set_tasks_left(std::max<int64_t>(

@@ -112,8 +112,8 @@ absl::Status CheckNotPurging(const storage::Reader& reader,
                              absl::string_view project);
 // Leaves the purge record of the deleted `project` (with `tasks` tasks) and
 // arms the project.purge timer; the caller deletes the project record.
-void StartPurge(storage::Txn& txn, const Principal& p,
-                const v1::Project& project, int64_t tasks);
+absl::Status StartPurge(storage::Txn& txn, const Principal& p,
+                        const v1::Project& project, int64_t tasks);
 
 }  // namespace mops::services::projects::internal
 

@@ -159,6 +159,28 @@ TEST_F(ProjectPurgeTest, APurgeGoesOnAfterARestart) {
   EXPECT_EQ(resp.tasks_size(), 0);
 }
 
+// Two purges at once: each project's tasks are hidden until its own last
+// chunk, and both ids come free.
+TEST_F(ProjectPurgeTest, TwoPurgesAtOnceKeepEachOther) {
+  for (const std::string id : {"one", "two"}) {
+    ASSERT_TRUE(CreateProject(id).ok());
+    CreateTasks(id, kTasks);
+  }
+  for (const std::string id : {"one", "two"}) {
+    v1::DeleteProjectRequest del;
+    del.set_name("projects/" + id);
+    del.set_force(true);
+    v1::DeleteProjectResponse deleted;
+    ASSERT_TRUE(Call(projects_.get(), &PStub::DeleteProject, admin_token_, del,
+                     &deleted)
+                    .ok());
+  }
+  EXPECT_TRUE(MyTaskNames().empty());
+  EXPECT_TRUE(WaitUntilIdIsFree("one"));
+  EXPECT_TRUE(WaitUntilIdIsFree("two"));
+  EXPECT_TRUE(MyTaskNames().empty());
+}
+
 // A small project still goes at once, and its id is free right away.
 TEST_F(ProjectPurgeTest, ASmallProjectIsDeletedInOneGo) {
   ASSERT_TRUE(CreateProject("small").ok());

@@ -66,7 +66,7 @@ absl::Status DeleteProject::Apply(Txn& txn, const Principal& p,
                                       }));
     for (const v1::Task& t : tasks) RETURN_IF_ERROR(RemoveTask(txn, p, t));
   } else {
-    StartPurge(txn, p, project, total);
+    RETURN_IF_ERROR(StartPurge(txn, p, project, total));
   }
   txn.Delete(Cf::kRecords, keys::Project(id));
   v1::Event e;
