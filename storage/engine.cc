@@ -374,9 +374,19 @@ absl::StatusOr<std::vector<mops::v1::Event>> Engine::ReadEventsUntil(
     const std::function<bool(const std::vector<mops::v1::Event>&,
                              const mops::v1::Event&)>& stop) const {
   std::vector<mops::v1::Event> events;
-  rocksdb::ReadOptions ro;
+  RETURN_IF_ERROR(ScanEvents(after_revision, [&](mops::v1::Event&& e) {
+    if (stop(events, e)) return false;
+    events.push_back(std::move(e));
+    return true;
+  }));
+  return events;
+}
+
+absl::Status Engine::ScanEvents(
+    uint64_t after_revision,
+    const std::function<bool(mops::v1::Event&&)>& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(ro, handle(Cf::kEvents)));
+      db_->NewIterator(rocksdb::ReadOptions(), handle(Cf::kEvents)));
   const std::string prefix = keys::EventPrefix();
   for (it->Seek(keys::EventsFrom(after_revision + 1)); it->Valid();
        it->Next()) {
@@ -384,11 +394,9 @@ absl::StatusOr<std::vector<mops::v1::Event>> Engine::ReadEventsUntil(
     mops::v1::Event e;
     RETURN_IF_ERROR(ParseStored(
         absl::string_view(it->value().data(), it->value().size()), &e));
-    if (stop(events, e)) break;
-    events.push_back(std::move(e));
+    if (!fn(std::move(e))) break;
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "read events"));
-  return events;
+  return FromRocks(it->status(), "read events");
 }
 
 absl::StatusOr<std::vector<mops::v1::Event>> Engine::ReadEvents(

@@ -285,6 +285,11 @@ class Engine : public Reader {
   // events than `limit` comes whole).
   absl::StatusOr<std::vector<mops::v1::Event>> ReadEventPage(
       uint64_t after_revision, size_t limit) const;
+  // Calls fn for each event of revisions after `after_revision`, in order,
+  // until it returns false.
+  absl::Status ScanEvents(
+      uint64_t after_revision,
+      const std::function<bool(mops::v1::Event&&)>& fn) const;
   // Writes a consistent copy of the database to `dir`, which must not exist.
   // Blocks on disk I/O. Returns the revision the copy holds.
   absl::StatusOr<uint64_t> Checkpoint(const std::string& dir);

@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "services/common/event_filter.h"
+
 namespace mops::services::admin::queries {
 
 absl::Status GetServerStats::Run(const storage::Reader&, const Principal& p,
@@ -27,23 +29,43 @@ absl::Status ListEvents::Validate(const Request& req) const {
   if (req.page_size() < 0) {
     return absl::InvalidArgumentError("page_size must not be negative");
   }
-  return absl::OkStatus();
+  return EventFilter::Parse(req.filter(), "filter").status();
 }
 
+// Reads whole revisions until the page holds `limit` events or kMaxScanned
+// were read, and continues after the last revision read to its end.
 absl::Status ListEvents::Run(const storage::Reader&, const Principal& p,
                              const Request& req, Response* out) const {
-  absl::Status s = RequireAdmin(p, "read the event feed");
-  if (!s.ok()) return s;
+  constexpr size_t kMaxScanned = 10000;
+  absl::StatusOr<EventFilter> filter =
+      EventFilter::Parse(req.filter(), "filter");
+  if (!filter.ok()) return filter.status();
   const size_t limit =
       req.page_size() == 0 ? 100 : std::min(req.page_size(), 1000);
   // Read the head first: every event up to it is already readable.
-  out->set_head_revision(engine->committed_revision());
-  absl::StatusOr<std::vector<v1::Event>> events =
-      engine->ReadEventPage(req.after_revision(), limit);
-  if (!events.ok()) return events.status();
-  out->set_next_after_revision(events->empty() ? req.after_revision()
-                                               : events->back().revision());
-  for (auto& e : *events) *out->add_events() = std::move(e);
+  const uint64_t head = engine->committed_revision();
+  out->set_head_revision(head);
+  // The scan stops only between revisions (or at the head, which a whole
+  // revision reaches at once), so the last revision it read is complete.
+  uint64_t current = 0;
+  size_t scanned = 0;
+  std::vector<v1::Event> page;
+  absl::Status s = engine->ScanEvents(req.after_revision(), [&](v1::Event&& e) {
+    if (e.revision() > head) return false;
+    if (e.revision() != current) {
+      if (page.size() >= limit || scanned >= kMaxScanned) return false;
+      current = e.revision();
+    }
+    ++scanned;
+    if (EventVisibleTo(p, e) && filter->Matches(e)) {
+      page.push_back(std::move(e));
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
+  const uint64_t done = current == 0 ? req.after_revision() : current;
+  out->set_next_after_revision(done);
+  for (auto& e : page) *out->add_events() = std::move(e);
   return absl::OkStatus();
 }
 

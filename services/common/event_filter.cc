@@ -1,0 +1,94 @@
+#include "services/common/event_filter.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "mops/v1/options.pb.h"
+#include "services/common/events.h"
+
+namespace mops::services {
+namespace {
+
+const v1::EventRules& RulesOf(const v1::Event& e) {
+  if (e.payload_case() == v1::Event::PAYLOAD_NOT_SET) {
+    return v1::EventRules::default_instance();
+  }
+  const google::protobuf::FieldDescriptor* field =
+      v1::Event::descriptor()->FindFieldByNumber(e.payload_case());
+  return field->options().GetExtension(v1::event);
+}
+
+// "users/{id}/..." of the caller.
+bool IsOwnersSubject(const Principal& p, absl::string_view subject) {
+  return !p.user_id.empty() &&
+         absl::StartsWith(subject, absl::StrCat("users/", p.user_id, "/"));
+}
+
+}  // namespace
+
+bool EventVisibleTo(const Principal& p, const v1::Event& e) {
+  if (p.admin) return true;
+  const v1::EventRules& rules = RulesOf(e);
+  if (rules.admin_only()) return false;
+  if (rules.owner_only()) return IsOwnersSubject(p, e.subject());
+  return true;
+}
+
+absl::StatusOr<EventFilter> EventFilter::Parse(const v1::EventFilter& proto,
+                                               absl::string_view field) {
+  EventFilter f;
+  const std::vector<std::string> catalog = EventCatalog();
+  for (int i = 0; i < proto.types_size(); ++i) {
+    const std::string& type = proto.types(i);
+    bool known = false;
+    if (absl::EndsWith(type, ".*")) {
+      const std::string family = type.substr(0, type.size() - 1);
+      known = std::any_of(catalog.begin(), catalog.end(), [&](const auto& t) {
+        return absl::StartsWith(t, family);
+      });
+      if (known) f.families_.push_back(family);
+    } else {
+      known = std::find(catalog.begin(), catalog.end(), type) != catalog.end();
+      if (known) f.types_.push_back(type);
+    }
+    if (!known) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".types[", i, "]: \"", type,
+          "\" is no event type; see the catalog in mops/v1/events.proto, "
+          "e.g. \"approval.decided\" or \"approval.*\""));
+    }
+  }
+  for (int i = 0; i < proto.subjects_size(); ++i) {
+    if (proto.subjects(i).empty() || proto.subjects(i) == "/") {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".subjects[", i,
+                       "]: give a resource name (\"projects/q1\") or a prefix "
+                       "(\"approvals/\")"));
+    }
+    f.subjects_.push_back(proto.subjects(i));
+  }
+  return f;
+}
+
+bool EventFilter::Matches(const v1::Event& e) const {
+  if (!types_.empty() || !families_.empty()) {
+    const bool typed =
+        std::find(types_.begin(), types_.end(), e.type()) != types_.end() ||
+        std::any_of(families_.begin(), families_.end(), [&](const auto& f) {
+          return absl::StartsWith(e.type(), f);
+        });
+    if (!typed) return false;
+  }
+  if (subjects_.empty()) return true;
+  const std::string& subject = e.subject();
+  return std::any_of(subjects_.begin(), subjects_.end(), [&](const auto& s) {
+    if (s.back() == '/') return absl::StartsWith(subject, s);
+    return subject == s ||
+           (absl::StartsWith(subject, s) && subject.size() > s.size() &&
+            subject[s.size()] == '/');
+  });
+}
+
+}  // namespace mops::services
