@@ -134,6 +134,12 @@ absl::Status Engine::TypeEventsAndTimers() {
       }
       if (event.payload_case() == mops::v1::Event::PAYLOAD_NOT_SET) {
         *event.mutable_legacy()->mutable_data() = details.data();
+      } else {
+        // No mopsd wrote both; if one did, its typed payload is the record.
+        LogWarning("data format 2 -> 3: event ", event.revision(), ".",
+                   event.index(), " (", event.type(),
+                   ") had a payload and string details; the details are "
+                   "dropped");
       }
       event.DiscardUnknownFields();  // field 8
       RETURN_IF_ERROR(FromRocks(

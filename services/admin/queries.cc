@@ -49,11 +49,15 @@ absl::Status ListEvents::Run(const storage::Reader&, const Principal& p,
   // revision reaches at once), so the last revision it read is complete.
   uint64_t current = 0;
   size_t scanned = 0;
+  bool full = false;  // stopped by the page's bounds, not by the head
   std::vector<v1::Event> page;
   absl::Status s = engine->ScanEvents(req.after_revision(), [&](v1::Event&& e) {
     if (e.revision() > head) return false;
     if (e.revision() != current) {
-      if (page.size() >= limit || scanned >= kMaxScanned) return false;
+      if (page.size() >= limit || scanned >= kMaxScanned) {
+        full = true;
+        return false;
+      }
       current = e.revision();
     }
     ++scanned;
@@ -63,7 +67,10 @@ absl::Status ListEvents::Run(const storage::Reader&, const Principal& p,
     return true;
   });
   if (!s.ok()) return s;
-  const uint64_t done = current == 0 ? req.after_revision() : current;
+  // Read to the head: revisions after the last event's wrote no event (a
+  // timer that found nothing to do), and are done too.
+  const uint64_t done =
+      full ? current : std::max<uint64_t>(req.after_revision(), head);
   out->set_next_after_revision(done);
   for (auto& e : page) *out->add_events() = std::move(e);
   return absl::OkStatus();

@@ -93,6 +93,7 @@ void SaveApproval(Txn& txn, const v1::Approval* old, v1::Approval* a) {
 absl::Status ScheduleRound(Txn& txn, v1::Approval* a) {
   const absl::Time now = txn.Now();
   *a->mutable_round_start_time() = ToProtoTime(now);
+  a->clear_calendar_version();  // output only: set below when computed
   if (a->due().empty()) {
     a->clear_due_time();
     return absl::OkStatus();

@@ -29,7 +29,10 @@ absl::Status RecordUnblocked(Txn& txn, const v1::Event& cause) {
                              return true;
                            }));
   for (const auto& [project, task_id] : dependents) {
-    ASSIGN_OR_RETURN(v1::Task d, LoadTask(txn, project, task_id));
+    // Gone (its project is being deleted in chunks): nothing to unblock.
+    absl::StatusOr<v1::Task> loaded = LoadTask(txn, project, task_id);
+    if (absl::IsNotFound(loaded.status())) continue;
+    ASSIGN_OR_RETURN(v1::Task d, std::move(loaded));
     if (!IsOpen(d.state())) continue;
     ASSIGN_OR_RETURN(std::vector<std::string> unfinished,
                      UnfinishedDependencies(txn, d));

@@ -18,8 +18,10 @@ absl::Status FireOverdue(Txn& txn, const TimerRecord& timer) {
   absl::StatusOr<v1::Task> task = LoadTask(txn, ids->first, ids->second);
   if (!task.ok() || !IsOpen(task->state())) return absl::OkStatus();
   mops::internal::v1::TaskOverdueTimer payload;
+  // In micros, as the due index and the re-arm check compare them.
   if (!timer.payload().UnpackTo(&payload) || !task->has_due_time() ||
-      FromProtoTime(payload.due_time()) != FromProtoTime(task->due_time())) {
+      absl::ToUnixMicros(FromProtoTime(payload.due_time())) !=
+          DueMicros(*task)) {
     return absl::OkStatus();  // the due time moved; a newer timer covers it
   }
   v1::Event e;

@@ -181,6 +181,24 @@ TEST_F(EndToEndTest, LoginWithARelativeTokenFileWorksFromAnyFolder) {
   EXPECT_THAT(r.out, HasSubstr(AdminTokenFile()));
 }
 
+TEST_F(EndToEndTest, EventsListFiltersAndNamesTheFlagItRefuses) {
+  Mopsd server(MOPSD_PATH, dir_.Sub("data"));
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  ASSERT_EQ(Mops({"login", "--server", server.address(), "--token-file",
+                  AdminTokenFile()})
+                .exit_code,
+            0);
+  RunResult r = Mops({"events", "list", "--type", "team.*", "--subject",
+                      "teams/sales"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("teams/sales"));
+  EXPECT_THAT(r.out, Not(HasSubstr("teams/finance")));
+  EXPECT_THAT(r.out, Not(HasSubstr("user.created")));
+  r = Mops({"events", "list", "--type", "team.created", "--type", "nope.*"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--type[1]"));
+}
+
 // Found from outside: a repeatable flag took every word after it, the
 // positional id included.
 TEST_F(EndToEndTest, ARepeatableFlagLeavesThePositionalIdAlone) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/event_filter.h"
 #include "tests/testing/approvals_fixture.h"
 
 namespace mops {
@@ -112,6 +113,56 @@ TEST_F(EventFeedTest, NarrowFiltersPageToTheHead) {
   v1::EventFilter f;
   f.add_types("approval.requested");
   EXPECT_EQ(Feed(tokens_["req"], f, 1).size(), 1u);
+}
+
+// Revisions after the last event that wrote none (a reminder timer that
+// found its round decided) are passed too: the pages end at the head.
+TEST_F(EventFeedTest, PagesReachTheHeadPastRevisionsWithoutEvents) {
+  clock_.Set(testing::T("2027-03-24T09:00:00Z"));
+  v1::Approval a;
+  Must(Request("req", {Users({"fin1"})}, &a, "4bh"));
+  Must(Decide("fin1", a, v1::Decision::APPROVE, &a));
+  const uint64_t before = server_->engine()->committed_revision();
+  clock_.Set(testing::T("2027-03-24T14:00:00Z"));  // reminders and deadline
+  for (int i = 0; i < 100 && server_->engine()->committed_revision() == before;
+       ++i) {
+    Settle();
+  }
+  ASSERT_GT(server_->engine()->committed_revision(), before);
+  v1::ListEventsRequest req;
+  req.set_after_revision(before);
+  v1::ListEventsResponse resp;
+  Must(Call(events_.get(), &EStub::ListEvents, tokens_["req"], req, &resp));
+  EXPECT_EQ(resp.events_size(), 0);
+  EXPECT_EQ(resp.next_after_revision(), resp.head_revision());
+}
+
+// Events from before data format 3 have no typed payload; their type still
+// decides who reads them.
+TEST(EventVisibilityTest, LegacyEventsKeepTheirTypesRule) {
+  services::Principal ann;
+  ann.user_id = "ann";
+  services::Principal admin = services::Principal::System();
+  v1::Event token;
+  token.set_type("token.created");
+  token.mutable_legacy();
+  EXPECT_FALSE(services::EventVisibleTo(ann, token));
+  EXPECT_TRUE(services::EventVisibleTo(admin, token));
+  v1::Event delegation;
+  delegation.set_type("delegation.created");
+  delegation.set_subject("users/ann/delegations/d1");
+  delegation.mutable_legacy();
+  EXPECT_TRUE(services::EventVisibleTo(ann, delegation));
+  delegation.set_subject("users/bob/delegations/d1");
+  EXPECT_FALSE(services::EventVisibleTo(ann, delegation));
+  v1::Event team;
+  team.set_type("team.created");
+  team.mutable_legacy();
+  EXPECT_TRUE(services::EventVisibleTo(ann, team));
+  v1::Event unknown;
+  unknown.set_type("thing.vanished");
+  unknown.mutable_legacy();
+  EXPECT_FALSE(services::EventVisibleTo(ann, unknown));
 }
 
 TEST_F(EventFeedTest, BadFiltersNameTheField) {

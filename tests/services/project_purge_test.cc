@@ -61,6 +61,17 @@ class ProjectPurgeTest : public testing::ServiceTest {
     for (const auto& t : resp.tasks()) names.push_back(t.name());
     return names;
   }
+  // A forced DeleteProject; returns how many tasks it deletes.
+  int ForceDelete(const std::string& id) {
+    v1::DeleteProjectRequest del;
+    del.set_name("projects/" + id);
+    del.set_force(true);
+    v1::DeleteProjectResponse deleted;
+    grpc::Status s = Call(projects_.get(), &PStub::DeleteProject, admin_token_,
+                          del, &deleted);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return deleted.deleted_tasks();
+  }
   // Runs due timers until the id can be used again (bounded).
   bool WaitUntilIdIsFree(const std::string& id) {
     for (int i = 0; i < 500; ++i) {
@@ -140,13 +151,7 @@ TEST_F(ProjectPurgeTest, TasksGoAtOnceForReadersAndInChunksOnDisk) {
 TEST_F(ProjectPurgeTest, APurgeGoesOnAfterARestart) {
   ASSERT_TRUE(CreateProject("doomed").ok());
   CreateTasks("doomed", kTasks);
-  v1::DeleteProjectRequest del;
-  del.set_name("projects/doomed");
-  del.set_force(true);
-  v1::DeleteProjectResponse deleted;
-  ASSERT_TRUE(
-      Call(projects_.get(), &PStub::DeleteProject, admin_token_, del, &deleted)
-          .ok());
+  ForceDelete("doomed");
   server_.reset();
   StartServer(dir_.Sub("data"));
   EXPECT_TRUE(MyTaskNames().empty());
@@ -159,6 +164,37 @@ TEST_F(ProjectPurgeTest, APurgeGoesOnAfterARestart) {
   EXPECT_EQ(resp.tasks_size(), 0);
 }
 
+// A task elsewhere that a doomed task waits on can still be completed while
+// the doomed one waits for its chunk.
+TEST_F(ProjectPurgeTest, CompletingADependencyOfAGoingTaskWorks) {
+  ASSERT_TRUE(CreateProject("doomed").ok());
+  ASSERT_TRUE(CreateProject("kept").ok());
+  v1::CreateTaskRequest dep;
+  dep.set_parent("projects/kept");
+  dep.set_task_id("first");
+  dep.mutable_task()->set_title("First");
+  v1::Task first;
+  ASSERT_TRUE(
+      Call(tasks_.get(), &TStub::CreateTask, admin_token_, dep, &first).ok());
+  CreateTasks("doomed", kTasks);
+  // The last doomed task (in the last chunk) waits on kept/first.
+  v1::UpdateTaskRequest wait;
+  wait.mutable_task()->set_name(
+      absl::StrCat("projects/doomed/tasks/t", kTasks - 1));
+  wait.mutable_task()->add_dependencies(first.name());
+  wait.mutable_update_mask()->add_paths("dependencies");
+  v1::Task t;
+  ASSERT_TRUE(
+      Call(tasks_.get(), &TStub::UpdateTask, admin_token_, wait, &t).ok());
+  ForceDelete("doomed");
+  v1::TaskActionRequest complete;
+  complete.set_name(first.name());
+  grpc::Status s =
+      Call(tasks_.get(), &TStub::CompleteTask, admin_token_, complete, &t);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(t.state(), v1::Task::DONE);
+}
+
 // Two purges at once: each project's tasks are hidden until its own last
 // chunk, and both ids come free.
 TEST_F(ProjectPurgeTest, TwoPurgesAtOnceKeepEachOther) {
@@ -166,15 +202,7 @@ TEST_F(ProjectPurgeTest, TwoPurgesAtOnceKeepEachOther) {
     ASSERT_TRUE(CreateProject(id).ok());
     CreateTasks(id, kTasks);
   }
-  for (const std::string id : {"one", "two"}) {
-    v1::DeleteProjectRequest del;
-    del.set_name("projects/" + id);
-    del.set_force(true);
-    v1::DeleteProjectResponse deleted;
-    ASSERT_TRUE(Call(projects_.get(), &PStub::DeleteProject, admin_token_, del,
-                     &deleted)
-                    .ok());
-  }
+  for (const std::string id : {"one", "two"}) ForceDelete(id);
   EXPECT_TRUE(MyTaskNames().empty());
   EXPECT_TRUE(WaitUntilIdIsFree("one"));
   EXPECT_TRUE(WaitUntilIdIsFree("two"));
@@ -185,14 +213,7 @@ TEST_F(ProjectPurgeTest, TwoPurgesAtOnceKeepEachOther) {
 TEST_F(ProjectPurgeTest, ASmallProjectIsDeletedInOneGo) {
   ASSERT_TRUE(CreateProject("small").ok());
   CreateTasks("small", 10);
-  v1::DeleteProjectRequest del;
-  del.set_name("projects/small");
-  del.set_force(true);
-  v1::DeleteProjectResponse deleted;
-  ASSERT_TRUE(
-      Call(projects_.get(), &PStub::DeleteProject, admin_token_, del, &deleted)
-          .ok());
-  EXPECT_EQ(deleted.deleted_tasks(), 10);
+  EXPECT_EQ(ForceDelete("small"), 10);
   EXPECT_TRUE(CreateProject("small").ok());
 }
 

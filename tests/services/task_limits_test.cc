@@ -210,7 +210,9 @@ TEST_F(ProjectsTest, OverdueTimerFiresOnceForOpenTasksAtTheCurrentDueTime) {
   ASSERT_TRUE(CreateProject(mia_, "web").ok());
   const absl::Time t0 = testing::kTestStart;
   MustCreateTask("web", "late", [&](v1::Task* t) {
+    // Nanoseconds, as some clients send them: the timer still matches.
     *t->mutable_due_time() = ToProtoTime(t0 + absl::Hours(1));
+    t->mutable_due_time()->set_nanos(123456789);
     t->set_assignee("users/mia");
   });
   MustCreateTask("web", "done-in-time", [&](v1::Task* t) {
@@ -227,6 +229,17 @@ TEST_F(ProjectsTest, OverdueTimerFiresOnceForOpenTasksAtTheCurrentDueTime) {
   move.mutable_update_mask()->add_paths("due_time");
   v1::Task t;
   ASSERT_TRUE(Call(tasks_.get(), &TStub::UpdateTask, mia_, move, &t).ok());
+  // Moved by less than a microsecond: the same due time for the timer.
+  MustCreateTask("web", "nudged", [&](v1::Task* t) {
+    *t->mutable_due_time() = ToProtoTime(t0 + absl::Hours(1));
+    t->set_assignee("users/mia");
+  });
+  v1::UpdateTaskRequest nudge;
+  nudge.mutable_task()->set_name("projects/web/tasks/nudged");
+  *nudge.mutable_task()->mutable_due_time() = ToProtoTime(t0 + absl::Hours(1));
+  nudge.mutable_task()->mutable_due_time()->set_nanos(300);
+  nudge.mutable_update_mask()->add_paths("due_time");
+  ASSERT_TRUE(Call(tasks_.get(), &TStub::UpdateTask, mia_, nudge, &t).ok());
 
   auto wait_for = [&](const std::string& subject) {
     for (int i = 0; i < 300; ++i) {
@@ -245,6 +258,7 @@ TEST_F(ProjectsTest, OverdueTimerFiresOnceForOpenTasksAtTheCurrentDueTime) {
   EXPECT_TRUE(wait_for("projects/web/tasks/late"));
   absl::SleepFor(absl::Milliseconds(100));
   EXPECT_EQ(CountEvents("task.overdue", "projects/web/tasks/late"), 1);
+  EXPECT_TRUE(wait_for("projects/web/tasks/nudged"));
   EXPECT_EQ(CountEvents("task.overdue", "projects/web/tasks/done-in-time"), 0);
   EXPECT_EQ(CountEvents("task.overdue", "projects/web/tasks/moved"), 0);
   for (const auto& e : AllEvents()) {
