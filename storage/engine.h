@@ -285,6 +285,16 @@ class Engine : public Reader {
   // events than `limit` comes whole).
   absl::StatusOr<std::vector<mops::v1::Event>> ReadEventPage(
       uint64_t after_revision, size_t limit) const;
+  // The first revision whose events the feed still has (1 until a trim).
+  uint64_t first_event_revision() const { return first_event_revision_.load(); }
+  // The feed's retention: deletes the events of revisions that are older
+  // than `older_than` or more than `keep_revisions` behind the head, off
+  // the apply thread (writers are not held up), and records the first
+  // revision kept. Reads at most `max_scanned` events to find the age
+  // cut. Returns the first revision kept.
+  absl::StatusOr<uint64_t> TrimEvents(absl::Time older_than,
+                                      uint64_t keep_revisions,
+                                      size_t max_scanned = 1000000);
   // Calls fn for each event of revisions after `after_revision`, in order,
   // until it returns false.
   absl::Status ScanEvents(
@@ -379,6 +389,8 @@ class Engine : public Reader {
   uint64_t failed_commits_ = 0;  // in a row, up to the last commit
 
   std::atomic<uint64_t> committed_revision_{0};
+  std::atomic<uint64_t> first_event_revision_{1};
+  absl::Mutex trim_mu_;
   std::thread thread_;
 
   mutable absl::Mutex mu_;

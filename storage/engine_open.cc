@@ -284,6 +284,17 @@ absl::Status Engine::OpenDb() {
     return absl::DataLossError("stored last revision does not parse");
   }
   committed_revision_ = revision;
+  s = db_->Get(rocksdb::ReadOptions(), handle(Cf::kMeta),
+               keys::MetaFirstEvent(), &value);
+  if (s.ok()) {
+    uint64_t first = 1;
+    if (!absl::SimpleAtoi(value, &first)) {
+      return absl::DataLossError("stored first event revision does not parse");
+    }
+    first_event_revision_ = first;
+  } else if (!s.IsNotFound()) {
+    RETURN_IF_ERROR(FromRocks(s, "read first event revision"));
+  }
   RefreshNextTimer();
   return absl::OkStatus();
 }

@@ -117,7 +117,8 @@ std::array<HeadShape, 256> KeySpaceRegistry::HeadShapes() const {
 void AddStorageKeySpaces(KeySpaceRegistry& registry) {
   for (const KeySpace& space :
        {keys::kMetaFormatVersion, keys::kMetaLastRevision,
-        keys::kMetaBootstrapped, keys::kEvent, keys::kTimer}) {
+        keys::kMetaBootstrapped, keys::kMetaFirstEvent, keys::kEvent,
+        keys::kTimer}) {
     registry.Add(space);
   }
 }

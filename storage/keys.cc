@@ -156,6 +156,7 @@ std::string MetaFormatVersion() {
 }
 std::string MetaLastRevision() { return KeyBuilder(kMetaLastRevision).Build(); }
 std::string MetaBootstrapped() { return KeyBuilder(kMetaBootstrapped).Build(); }
+std::string MetaFirstEvent() { return KeyBuilder(kMetaFirstEvent).Build(); }
 
 std::string Event(uint64_t revision, uint32_t index) {
   return KeyBuilder(kEvent).U64(revision).U32(index).Build();

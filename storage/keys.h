@@ -112,6 +112,9 @@ inline constexpr KeySpace kMetaLastRevision{0x02, "meta last revision",
                                             Cf::kMeta};
 inline constexpr KeySpace kMetaBootstrapped{0x03, "meta bootstrapped",
                                             Cf::kMeta};
+// The first revision whose events are kept (the feed's retention).
+inline constexpr KeySpace kMetaFirstEvent{0x04, "meta first kept event",
+                                          Cf::kMeta};
 inline constexpr KeySpace kEvent{0xE0, "event", Cf::kEvents};  // revision, i
 inline constexpr KeySpace kTimer{0xE1, "timer",
                                  Cf::kTimers};  // due micros, revision, i
@@ -119,6 +122,7 @@ inline constexpr KeySpace kTimer{0xE1, "timer",
 std::string MetaFormatVersion();
 std::string MetaLastRevision();
 std::string MetaBootstrapped();
+std::string MetaFirstEvent();
 
 std::string Event(uint64_t revision, uint32_t index);
 std::string EventsFrom(uint64_t revision);

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/event_filter.h"
 
 namespace mops::services::admin::queries {
@@ -67,6 +68,14 @@ absl::Status ListEvents::Run(const storage::Reader&, const Principal& p,
     return true;
   });
   if (!s.ok()) return s;
+  // Checked after the scan too: a trim that ran meanwhile raised it first.
+  if (req.after_revision() + 1 < engine->first_event_revision()) {
+    const uint64_t first = engine->first_event_revision();
+    return absl::OutOfRangeError(absl::StrCat(
+        "after_revision: ", req.after_revision(),
+        " is past the feed's retention; the first revision kept is ", first,
+        " (read on with after_revision ", first - 1, ")"));
+  }
   // Read to the head: revisions after the last event's wrote no event (a
   // timer that found nothing to do), and are done too.
   const uint64_t done =

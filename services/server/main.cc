@@ -4,11 +4,36 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iostream>
+#include <string>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "services/server/server.h"
 #include "storage/log.h"
+
+namespace {
+
+// "90d" (absl durations have no days), "12h", "0".
+bool ParseAge(const std::string& spec, absl::Duration* out) {
+  if (spec == "0") {
+    *out = absl::ZeroDuration();
+    return true;
+  }
+  if (!spec.empty() && spec.back() == 'd') {
+    int64_t days = 0;
+    if (!absl::SimpleAtoi(spec.substr(0, spec.size() - 1), &days) || days < 0) {
+      return false;
+    }
+    *out = absl::Hours(24 * days);
+    return true;
+  }
+  return absl::ParseDuration(spec, out) && *out >= absl::ZeroDuration();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   mops::services::ServerOptions options;
@@ -43,7 +68,20 @@ int main(int argc, char** argv) {
   app.add_option("--port-file", port_file,
                  "After starting, write the bound HOST:PORT to this file "
                  "(useful with port 0)");
+  std::string event_retention = "90d";
+  app.add_option("--event-retention", event_retention,
+                 "Events older than this leave the change feed (e.g. 30d, "
+                 "12h; 0 keeps them by age)")
+      ->default_val("90d");
+  app.add_option("--event-retention-revisions", options.retention.max_revisions,
+                 "At most this many revisions stay in the feed (0: no limit)")
+      ->default_val(options.retention.max_revisions);
   CLI11_PARSE(app, argc, argv);
+  if (!ParseAge(event_retention, &options.retention.max_age)) {
+    std::cerr << "mopsd: --event-retention: \"" << event_retention
+              << "\" is not a duration such as 30d or 12h\n";
+    return 2;
+  }
 
   // The deadlock detector of debug-built abseil costs every lock a graph
   // update; lock order here is simple and covered by tests.

@@ -125,6 +125,8 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   projects::RegisterTimers(*server->engine_);
   approvals::RegisterTimers(*server->engine_);
   server->engine_->Start();
+  server->retention_ = std::make_unique<RetentionRunner>(server->engine_.get(),
+                                                         options.retention);
   RETURN_IF_ERROR(server->Bootstrap());
 
   server->auth_ =
@@ -221,7 +223,8 @@ void MopsServer::Shutdown() {
                       std::chrono::seconds(10));
     server_->Wait();
   }
-  backups_.reset();  // joins backups still running
+  backups_.reset();    // joins backups still running
+  retention_.reset();  // joins a trim in progress
   if (engine_) engine_->Close();
   LogInfo("database closed at revision ",
           engine_ ? engine_->committed_revision() : 0);

@@ -10,6 +10,7 @@
 #include "grpcpp/grpcpp.h"
 #include "services/common/reactions.h"
 #include "services/common/subjects.h"
+#include "services/server/retention.h"
 #include "storage/clock.h"
 #include "storage/engine.h"
 
@@ -32,6 +33,9 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   storage::Clock* clock = storage::RealClock::Get();
+  // The change feed's retention (--event-retention,
+  // --event-retention-revisions).
+  RetentionOptions retention;
 };
 
 // Adds every key space mopsd stores (each domain's and services/common's)
@@ -55,6 +59,9 @@ class MopsServer {
   std::string admin_token_path() const;
   storage::Engine* engine() { return engine_.get(); }
   std::shared_ptr<grpc::Channel> InProcessChannel();
+  // Runs the feed's retention now (it also runs every minute); returns the
+  // first revision kept.
+  absl::StatusOr<uint64_t> TrimEventsNow() { return retention_->RunOnce(); }
 
  private:
   MopsServer() = default;
@@ -77,6 +84,7 @@ class MopsServer {
   std::unique_ptr<grpc::Service> approvals_;
   std::unique_ptr<grpc::Service> calendars_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<RetentionRunner> retention_;
   bool shut_down_ = false;
 };
 

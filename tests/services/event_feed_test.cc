@@ -137,6 +137,30 @@ TEST_F(EventFeedTest, PagesReachTheHeadPastRevisionsWithoutEvents) {
   EXPECT_EQ(resp.next_after_revision(), resp.head_revision());
 }
 
+// Past the retention, a read from before the first kept revision is
+// OUT_OF_RANGE naming it; from there on the feed reads.
+TEST_F(EventFeedTest, ReadingFromBeforeTheRetentionIsOutOfRange) {
+  v1::Approval a;
+  Must(Request("req", {Users({"fin1"})}, &a));
+  clock_.Advance(absl::Hours(24 * 91));  // past the default 90 days
+  Must(Decide("fin1", a, v1::Decision::APPROVE, &a));
+  auto first = server_->TrimEventsNow();
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_GT(*first, 1u);
+  v1::ListEventsRequest req;
+  v1::ListEventsResponse resp;
+  grpc::Status s =
+      Call(events_.get(), &EStub::ListEvents, tokens_["req"], req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::OUT_OF_RANGE);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr(absl::StrCat("first revision kept is ", *first)));
+  req.set_after_revision(*first - 1);
+  Must(Call(events_.get(), &EStub::ListEvents, tokens_["req"], req, &resp));
+  ASSERT_GT(resp.events_size(), 0);
+  EXPECT_EQ(resp.events(0).revision(), *first);
+  EXPECT_EQ(resp.events(0).type(), "approval.decided");
+}
+
 // Events from before data format 3 have no typed payload; their type still
 // decides who reads them.
 TEST(EventVisibilityTest, LegacyEventsKeepTheirTypesRule) {
