@@ -17,4 +17,6 @@ std::string Request(absl::string_view principal, absl::string_view method,
       .Build();
 }
 
+std::string RequestPrefix() { return KeyBuilder(kRequest).Build(); }
+
 }  // namespace mops::services::keys

@@ -19,6 +19,7 @@ void RegisterKeySpaces(storage::KeySpaceRegistry& registry);
 
 std::string Request(absl::string_view principal, absl::string_view method,
                     absl::string_view request_id);
+std::string RequestPrefix();
 
 }  // namespace mops::services::keys
 

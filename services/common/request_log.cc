@@ -6,6 +6,7 @@
 #include "mops/internal/v1/records.pb.h"
 #include "services/common/crypto.h"
 #include "services/common/keys.h"
+#include "services/common/time_util.h"
 #include "services/common/validation.h"
 #include "storage/status_macros.h"
 
@@ -60,6 +61,7 @@ void RememberRequest(storage::Txn& txn, const Principal& principal,
   mops::internal::v1::RequestRecord record;
   record.set_request_hash(Fingerprint(request));
   record.set_response(response.SerializeAsString());
+  *record.mutable_create_time() = ToProtoTime(txn.Now());
   txn.PutProto(storage::Cf::kRecords,
                keys::Request(principal.RequestScope(), method, request_id),
                record);

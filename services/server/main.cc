@@ -76,10 +76,20 @@ int main(int argc, char** argv) {
   app.add_option("--event-retention-revisions", options.retention.max_revisions,
                  "At most this many revisions stay in the feed (0: no limit)")
       ->default_val(options.retention.max_revisions);
+  std::string request_retention = "24h";
+  app.add_option("--request-retention", request_retention,
+                 "How long a request_id's first answer is kept for retries "
+                 "(e.g. 24h, 7d; 0 keeps them)")
+      ->default_val("24h");
   CLI11_PARSE(app, argc, argv);
   if (!ParseAge(event_retention, &options.retention.max_age)) {
     std::cerr << "mopsd: --event-retention: \"" << event_retention
               << "\" is not a duration such as 30d or 12h\n";
+    return 2;
+  }
+  if (!ParseAge(request_retention, &options.retention.request_max_age)) {
+    std::cerr << "mopsd: --request-retention: \"" << request_retention
+              << "\" is not a duration such as 24h or 7d\n";
     return 2;
   }
 

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "services/common/request_retention.h"
 #include "storage/log.h"
 
 namespace mops::services {
@@ -19,6 +20,7 @@ RetentionRunner::~RetentionRunner() {
 }
 
 absl::StatusOr<uint64_t> RetentionRunner::RunOnce() {
+  absl::MutexLock lock(&run_mu_);
   // The engine's clock, so that tests with a fake one can age the feed.
   const absl::Time older_than =
       options_.max_age == absl::ZeroDuration()
@@ -27,6 +29,12 @@ absl::StatusOr<uint64_t> RetentionRunner::RunOnce() {
   const uint64_t keep = options_.max_revisions == 0
                             ? std::numeric_limits<uint64_t>::max()
                             : options_.max_revisions;
+  if (options_.request_max_age > absl::ZeroDuration()) {
+    absl::StatusOr<int64_t> expired = ExpireRequests(
+        *engine_, engine_->clock()->Now() - options_.request_max_age,
+        &request_cursor_);
+    if (!expired.ok()) return expired.status();
+  }
   return engine_->TrimEvents(older_than, keep);
 }
 

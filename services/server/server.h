@@ -59,9 +59,9 @@ class MopsServer {
   std::string admin_token_path() const;
   storage::Engine* engine() { return engine_.get(); }
   std::shared_ptr<grpc::Channel> InProcessChannel();
-  // Runs the feed's retention now (it also runs every minute); returns the
-  // first revision kept.
-  absl::StatusOr<uint64_t> TrimEventsNow() { return retention_->RunOnce(); }
+  // Runs the retention now (it also runs every minute): the feed's and the
+  // request_id records'. Returns the feed's first revision kept.
+  absl::StatusOr<uint64_t> RunRetentionNow() { return retention_->RunOnce(); }
 
  private:
   MopsServer() = default;

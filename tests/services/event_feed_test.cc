@@ -144,7 +144,7 @@ TEST_F(EventFeedTest, ReadingFromBeforeTheRetentionIsOutOfRange) {
   Must(Request("req", {Users({"fin1"})}, &a));
   clock_.Advance(absl::Hours(24 * 91));  // past the default 90 days
   Must(Decide("fin1", a, v1::Decision::APPROVE, &a));
-  auto first = server_->TrimEventsNow();
+  auto first = server_->RunRetentionNow();
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_GT(*first, 1u);
   v1::ListEventsRequest req;

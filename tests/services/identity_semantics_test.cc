@@ -130,6 +130,22 @@ TEST_F(IdentityServiceTest, RequestIdReplayReturnsTheFirstAnswer) {
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
 }
 
+// A request_id's first answer is kept for the retention (24 h by
+// default); after it the same id is a new request.
+TEST_F(IdentityServiceTest, RequestIdsExpireAfterTheRetention) {
+  v1::Team first;
+  ASSERT_TRUE(CreateTeam(admin_token_, "legal", &first, "req-1").ok());
+  clock_.Advance(absl::Hours(23));
+  ASSERT_TRUE(server_->RunRetentionNow().ok());
+  EXPECT_TRUE(CreateTeam(admin_token_, "legal", nullptr, "req-1").ok());
+  clock_.Advance(absl::Hours(2));
+  ASSERT_TRUE(server_->RunRetentionNow().ok());
+  EXPECT_EQ(CreateTeam(admin_token_, "legal", nullptr, "req-1").error_code(),
+            grpc::ALREADY_EXISTS);
+  // And the id may now carry another request.
+  EXPECT_TRUE(CreateTeam(admin_token_, "brand", nullptr, "req-1").ok());
+}
+
 TEST_F(IdentityServiceTest, RetriedMemberAndGrantCallsChangeNothing) {
   CreateUserWithToken("ann");
   CreateUserWithToken("bot", /*bot=*/true);
