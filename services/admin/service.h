@@ -1,5 +1,5 @@
-// AdminService (backups, figures) and EventService (the change feed):
-// bindings only. Admins only.
+// AdminService (backups, figures; admins only) and EventService (the change
+// feed, for every caller, each seeing what they may read): bindings only.
 #ifndef MOPS_SERVICES_ADMIN_SERVICE_H_
 #define MOPS_SERVICES_ADMIN_SERVICE_H_
 

@@ -1,4 +1,5 @@
-// The gRPC service of approvals and delegations: bindings only.
+// The gRPC service of approvals and delegations (bindings only), and what
+// the server wires at start: key spaces, timers and their upgrades.
 #ifndef MOPS_SERVICES_APPROVALS_SERVICE_H_
 #define MOPS_SERVICES_APPROVALS_SERVICE_H_
 

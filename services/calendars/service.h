@@ -1,4 +1,4 @@
-// The gRPC service of calendars: bindings only.
+// The gRPC service of calendars (bindings only), and its key spaces.
 #ifndef MOPS_SERVICES_CALENDARS_SERVICE_H_
 #define MOPS_SERVICES_CALENDARS_SERVICE_H_
 

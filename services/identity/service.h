@@ -1,4 +1,5 @@
-// The gRPC service of identity: bindings only.
+// The gRPC service of identity (bindings only), and what the server wires
+// at start: key spaces and timers.
 #ifndef MOPS_SERVICES_IDENTITY_SERVICE_H_
 #define MOPS_SERVICES_IDENTITY_SERVICE_H_
 

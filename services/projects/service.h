@@ -1,4 +1,5 @@
-// The gRPC services of projects and tasks: bindings only.
+// The gRPC services of projects and tasks (bindings only), and what the
+// server wires at start: key spaces, timers and their upgrades.
 #ifndef MOPS_SERVICES_PROJECTS_SERVICE_H_
 #define MOPS_SERVICES_PROJECTS_SERVICE_H_
 
