@@ -46,8 +46,7 @@ absl::StatusOr<absl::flat_hash_set<std::string>> PurgingProjects(
 
 namespace {
 
-absl::Status WritePurgeSet(Txn& txn,
-                           const absl::flat_hash_set<std::string>& ids) {
+void WritePurgeSet(Txn& txn, const absl::flat_hash_set<std::string>& ids) {
   if (ids.empty()) {
     txn.Delete(Cf::kRecords, keys::ProjectPurgeSet());
   } else {
@@ -55,7 +54,6 @@ absl::Status WritePurgeSet(Txn& txn,
     std::sort(sorted.begin(), sorted.end());
     txn.Put(Cf::kRecords, keys::ProjectPurgeSet(), absl::StrJoin(sorted, "\n"));
   }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -79,7 +77,7 @@ absl::Status StartPurge(Txn& txn, const Principal& p,
   ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> purging,
                    PurgingProjects(txn));
   purging.insert(id);
-  RETURN_IF_ERROR(WritePurgeSet(txn, purging));
+  WritePurgeSet(txn, purging);
   ProjectPurgeRecord record;
   *record.mutable_project() = project;
   record.set_user_id(p.user_id);
@@ -126,7 +124,8 @@ absl::Status FirePurge(Txn& txn, const TimerRecord& timer) {
     ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> purging,
                      internal::PurgingProjects(txn));
     purging.erase(id);
-    return internal::WritePurgeSet(txn, purging);
+    internal::WritePurgeSet(txn, purging);
+    return absl::OkStatus();
   }
   record.set_after_key(last_key);
   record.set_tasks_left(std::max<int64_t>(

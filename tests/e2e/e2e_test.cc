@@ -188,8 +188,8 @@ TEST_F(EndToEndTest, EventsListFiltersAndNamesTheFlagItRefuses) {
                   AdminTokenFile()})
                 .exit_code,
             0);
-  RunResult r = Mops({"events", "list", "--type", "team.*", "--subject",
-                      "teams/sales"});
+  RunResult r =
+      Mops({"events", "list", "--type", "team.*", "--subject", "teams/sales"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("teams/sales"));
   EXPECT_THAT(r.out, Not(HasSubstr("teams/finance")));

@@ -50,7 +50,7 @@ TEST(DomainKeysTest, PrefixesAndFamiliesAreThoseOnDisk) {
       {0x01, {Cf::kMeta, ""}},
       {0x02, {Cf::kMeta, ""}},
       {0x03, {Cf::kMeta, ""}},
-      {0x04, {Cf::kMeta, ""}},  // first kept event
+      {0x04, {Cf::kMeta, ""}},     // first kept event
       {0x10, {Cf::kRecords, ""}},  // user
       {0x11, {Cf::kRecords, ""}},  // team
       {0x12, {Cf::kRecords, ""}},  // membership
