@@ -14,20 +14,22 @@ using Identity = Rpc<api::IdentityService>;
 using IdentityStub = api::IdentityService::Stub;
 
 Table UsersTable(const google::protobuf::RepeatedPtrField<api::User>& users) {
-  Table t({"ID", "DISPLAY NAME", "KIND", "STATE", "ADMIN", "EMAIL", "MANAGER"});
+  Table t({"ID", "DISPLAY NAME", "KIND", "STATE", "ADMIN", "EMAIL", "MANAGER",
+           "CHAT"});
   for (const auto& u : users) {
     t.AddRow({Id(u.name()), u.display_name(),
               EnumName(api::User::Kind_Name(u.kind())),
               EnumName(api::User::State_Name(u.state())),
               u.admin() ? "yes" : "no", u.email().empty() ? "-" : u.email(),
-              u.manager().empty() ? "-" : Id(u.manager())});
+              u.manager().empty() ? "-" : Id(u.manager()),
+              u.chat_handle().empty() ? "-" : u.chat_handle()});
   }
   return t;
 }
 
 void AddCreate(CLI::App* user, Cli& cli, std::function<void()>& action) {
   struct Flags {
-    std::string id, display, email, manager, request_id;
+    std::string id, display, email, manager, chat_handle, request_id;
     bool bot = false, admin = false;
   };
   auto f = std::make_shared<Flags>();
@@ -36,6 +38,8 @@ void AddCreate(CLI::App* user, Cli& cli, std::function<void()>& action) {
   create->add_option("--display-name", f->display, "Display name")->required();
   create->add_option("--email", f->email, "Email address");
   create->add_option("--manager", f->manager, "The user's manager (user id)");
+  create->add_option("--chat-handle", f->chat_handle,
+                     "Who the user is in chat: a Slack member ID (U012AB3CD)");
   create->add_flag("--bot", f->bot, "A service account (e.g. a chat bot)");
   create->add_flag("--admin", f->admin, "Make the user an admin");
   create->add_option(
@@ -48,6 +52,7 @@ void AddCreate(CLI::App* user, Cli& cli, std::function<void()>& action) {
     u->set_display_name(f->display);
     u->set_email(f->email);
     if (!f->manager.empty()) u->set_manager(UserName(f->manager));
+    u->set_chat_handle(f->chat_handle);
     u->set_kind(f->bot ? api::User::BOT : api::User::PERSON);
     u->set_admin(f->admin);
     req.set_request_id(f->request_id);
@@ -56,12 +61,16 @@ void AddCreate(CLI::App* user, Cli& cli, std::function<void()>& action) {
 }
 
 void AddListAndGet(CLI::App* user, Cli& cli, std::function<void()>& action) {
-  OnCall<Identity>(user->add_subcommand("list", "List users"), cli, action,
-                   [&cli](const Identity& rpc) {
-                     auto all = rpc.ListAll(&IdentityStub::ListUsers,
-                                            api::ListUsersRequest());
-                     cli.Print(all, [&] { return UsersTable(all.users()); });
-                   });
+  auto handle = std::make_shared<std::string>();
+  auto* list = user->add_subcommand("list", "List users");
+  list->add_option("--chat-handle", *handle,
+                   "Only the user with this chat handle");
+  OnCall<Identity>(list, cli, action, [&cli, handle](const Identity& rpc) {
+    api::ListUsersRequest req;
+    req.set_chat_handle(*handle);
+    auto all = rpc.ListAll(&IdentityStub::ListUsers, req);
+    cli.Print(all, [&] { return UsersTable(all.users()); });
+  });
 
   auto id = std::make_shared<std::string>();
   auto* get = user->add_subcommand("get", "Show one user");
@@ -75,7 +84,7 @@ void AddListAndGet(CLI::App* user, Cli& cli, std::function<void()>& action) {
 
 void AddUpdate(CLI::App* user, Cli& cli, std::function<void()>& action) {
   struct Flags {
-    std::string id, display, email, manager;
+    std::string id, display, email, manager, chat_handle;
   };
   auto f = std::make_shared<Flags>();
   auto* update = user->add_subcommand(
@@ -86,8 +95,11 @@ void AddUpdate(CLI::App* user, Cli& cli, std::function<void()>& action) {
   auto* em = update->add_option("--email", f->email, "New email");
   auto* mg = update->add_option("--manager", f->manager,
                                 "New manager (user id; \"\" clears)");
+  auto* ch = update->add_option(
+      "--chat-handle", f->chat_handle,
+      "Who the user is in chat: a Slack member ID (\"\" clears; admins)");
   OnCall<Identity>(
-      update, cli, action, [&cli, f, dn, em, mg](const Identity& rpc) {
+      update, cli, action, [&cli, f, dn, em, mg, ch](const Identity& rpc) {
         api::UpdateUserRequest req;
         req.mutable_user()->set_name(UserName(f->id));
         if (dn->count()) {
@@ -104,10 +116,14 @@ void AddUpdate(CLI::App* user, Cli& cli, std::function<void()>& action) {
           }
           req.mutable_update_mask()->add_paths("manager");
         }
+        if (ch->count()) {
+          req.mutable_user()->set_chat_handle(f->chat_handle);
+          req.mutable_update_mask()->add_paths("chat_handle");
+        }
         if (req.update_mask().paths().empty()) {
-          throw CliError{
-              kExitUsage,
-              "nothing to update: give --display-name, --email or --manager"};
+          throw CliError{kExitUsage,
+                         "nothing to update: give --display-name, --email, "
+                         "--manager or --chat-handle"};
         }
         cli.PrintOne(rpc.Call(&IdentityStub::UpdateUser, req), UsersTable);
       });

@@ -8,7 +8,7 @@ using storage::KeySpace;
 
 void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
   for (const KeySpace& space : {kUser, kTeam, kMembership, kToken, kActAsGrant,
-                                kIdxUserTeams, kIdxTokenId}) {
+                                kIdxUserTeams, kIdxTokenId, kIdxChatHandle}) {
     registry.Add(space);
   }
 }
@@ -53,6 +53,10 @@ std::optional<std::string> TeamOfIdxUserTeam(absl::string_view key) {
 }
 std::string IdxTokenId(absl::string_view token_id) {
   return KeyBuilder(kIdxTokenId).Str(token_id).Build();
+}
+
+std::string IdxChatHandle(absl::string_view handle) {
+  return KeyBuilder(kIdxChatHandle).Str(handle).Build();
 }
 
 }  // namespace mops::services::identity::keys

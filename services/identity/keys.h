@@ -34,6 +34,11 @@ inline constexpr storage::KeySpace kIdxTokenId{
     0x81, "index of tokens by id", storage::Cf::kIndex,
     storage::HeadShape::kPrefix, "index.token_id"};
 
+// chat handle -> user id
+inline constexpr storage::KeySpace kIdxChatHandle{
+    0x88, "index of users by chat handle", storage::Cf::kIndex,
+    storage::HeadShape::kPrefix};
+
 void RegisterKeySpaces(storage::KeySpaceRegistry& registry);
 
 std::string User(absl::string_view user);
@@ -53,6 +58,8 @@ std::string IdxUserTeamPrefix(absl::string_view user);
 std::optional<std::string> TeamOfIdxUserTeam(absl::string_view key);
 // Its value is the owner's user id: authentication is one point lookup.
 std::string IdxTokenId(absl::string_view token_id);
+// Its value is the user id.
+std::string IdxChatHandle(absl::string_view handle);
 
 }  // namespace mops::services::identity::keys
 

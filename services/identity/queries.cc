@@ -75,6 +75,16 @@ absl::Status GetUser::Run(const Reader& reader, const Principal& p,
 
 absl::Status ListUsers::Run(const Reader& reader, const Principal&,
                             const Request& req, Response* out) const {
+  if (!req.chat_handle().empty()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> id,
+                     FindChatHandle(reader, req.chat_handle()));
+    if (id) {
+      ASSIGN_OR_RETURN(std::shared_ptr<const v1::User> user,
+                       SharedUser(reader, *id));
+      *out->add_users() = *user;
+    }
+    return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(
       *out->mutable_next_page_token(),
       ListInto(reader, Cf::kRecords, keys::UserPrefix(), req.page_size(),

@@ -4,6 +4,7 @@
 #define MOPS_SERVICES_IDENTITY_STATE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -48,6 +49,14 @@ absl::StatusOr<std::string> ValidateManager(const storage::Reader& reader,
 v1::User NewUser(absl::string_view id, absl::string_view display_name,
                  v1::User::Kind kind, bool admin, absl::Time now,
                  uint64_t revision);
+// Gives *user (of `id`) the chat handle (empty: none), which no other user
+// may have (ALREADY_EXISTS naming who has it), and keeps the index of
+// handles; the caller saves the user.
+absl::Status SetChatHandle(storage::Txn& txn, absl::string_view id,
+                           const std::string& handle, v1::User* user);
+// The id of the user with the chat handle, if any.
+absl::StatusOr<std::optional<std::string>> FindChatHandle(
+    const storage::Reader& reader, absl::string_view handle);
 // Saves a changed user with a fresh etag and update time.
 void SaveUser(storage::Txn& txn, absl::string_view id, v1::User* user);
 

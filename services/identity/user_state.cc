@@ -1,3 +1,4 @@
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
@@ -43,7 +44,41 @@ absl::Status ValidateUserFields(const v1::User& user,
                                 absl::string_view prefix) {
   RETURN_IF_ERROR(ValidateLength(absl::StrCat(prefix, "display_name"),
                                  user.display_name(), kMaxDisplayNameLength));
+  for (char c : user.chat_handle()) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-' &&
+        c != '@') {
+      return absl::InvalidArgumentError(absl::StrCat(
+          prefix,
+          "chat_handle: only letters, digits, '.', '_', '-' and '@' "
+          "(a Slack member ID such as U012AB3CD)"));
+    }
+  }
   return ValidateEmail(absl::StrCat(prefix, "email"), user.email());
+}
+
+absl::Status SetChatHandle(Txn& txn, absl::string_view id,
+                           const std::string& handle, v1::User* user) {
+  if (user->chat_handle() == handle) return absl::OkStatus();
+  if (!handle.empty()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> owner,
+                     FindChatHandle(txn, handle));
+    if (owner && *owner != id) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("user.chat_handle: \"", handle, "\" is users/", *owner,
+                       "'s already; clear it there first"));
+    }
+    txn.Put(Cf::kIndex, keys::IdxChatHandle(handle), id);
+  }
+  if (!user->chat_handle().empty()) {
+    txn.Delete(Cf::kIndex, keys::IdxChatHandle(user->chat_handle()));
+  }
+  user->set_chat_handle(handle);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<std::string>> FindChatHandle(
+    const Reader& reader, absl::string_view handle) {
+  return reader.Get(Cf::kIndex, keys::IdxChatHandle(handle));
 }
 
 absl::StatusOr<std::string> ValidateManager(const Reader& reader,

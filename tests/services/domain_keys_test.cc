@@ -72,6 +72,7 @@ TEST(DomainKeysTest, PrefixesAndFamiliesAreThoseOnDisk) {
       {0x85, {Cf::kIndex, "index.task_dependents"}},
       {0x86, {Cf::kIndex, "index.approval_pending"}},
       {0x87, {Cf::kIndex, "index.delegate_of"}},
+      {0x88, {Cf::kIndex, ""}},  // users by chat handle
       {0xE0, {Cf::kEvents, ""}},
       {0xE1, {Cf::kTimers, ""}},
   };

@@ -488,3 +488,56 @@ TEST_F(IdentityServiceTest, WildcardGrantCoversEveryPersonButNotBots) {
 
 }  // namespace
 }  // namespace mops
+
+namespace mops {
+namespace {
+
+class ChatHandleTest : public testing::ServiceTest {
+ protected:
+  grpc::Status SetHandle(const std::string& token, const std::string& user,
+                         const std::string& handle) {
+    v1::UpdateUserRequest req;
+    req.mutable_user()->set_name("users/" + user);
+    req.mutable_user()->set_chat_handle(handle);
+    req.mutable_update_mask()->add_paths("chat_handle");
+    v1::User u;
+    return Call(identity_.get(), &v1::IdentityService::Stub::UpdateUser, token,
+                req, &u);
+  }
+  std::vector<std::string> Find(const std::string& handle) {
+    v1::ListUsersRequest req;
+    req.set_chat_handle(handle);
+    v1::ListUsersResponse resp;
+    EXPECT_TRUE(Call(identity_.get(), &v1::IdentityService::Stub::ListUsers,
+                     admin_token_, req, &resp)
+                    .ok());
+    std::vector<std::string> out;
+    for (const auto& u : resp.users()) out.push_back(u.name());
+    return out;
+  }
+};
+
+TEST_F(ChatHandleTest, AHandleFindsItsOneUserAndMovesOnlyWhenFreed) {
+  const std::string ann = CreateUserWithToken("ann");
+  CreateUserWithToken("bob");
+  ASSERT_TRUE(SetHandle(admin_token_, "ann", "U1").ok());
+  EXPECT_EQ(Find("U1"), std::vector<std::string>{"users/ann"});
+  EXPECT_TRUE(Find("U2").empty());
+  grpc::Status taken = SetHandle(admin_token_, "bob", "U1");
+  EXPECT_EQ(taken.error_code(), grpc::ALREADY_EXISTS);
+  EXPECT_THAT(taken.error_message(), ::testing::HasSubstr("users/ann"));
+  // Only admins say who is who in chat, even of themselves.
+  EXPECT_EQ(SetHandle(ann, "ann", "U9").error_code(), grpc::PERMISSION_DENIED);
+  grpc::Status bad = SetHandle(admin_token_, "bob", "U 1");
+  EXPECT_EQ(bad.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), ::testing::HasSubstr("user.chat_handle"));
+  // Moving ann's handle frees the old one.
+  ASSERT_TRUE(SetHandle(admin_token_, "ann", "U2").ok());
+  EXPECT_TRUE(Find("U1").empty());
+  ASSERT_TRUE(SetHandle(admin_token_, "bob", "U1").ok());
+  EXPECT_EQ(Find("U1"), std::vector<std::string>{"users/bob"});
+  EXPECT_EQ(Find("U2"), std::vector<std::string>{"users/ann"});
+}
+
+}  // namespace
+}  // namespace mops

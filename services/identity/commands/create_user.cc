@@ -39,6 +39,7 @@ absl::Status CreateUser::Apply(Txn& txn, const Principal& p, const Request& req,
                      ValidateManager(txn, in.manager(), req.user_id()));
     user.set_manager(absl::StrCat("users/", manager));
   }
+  RETURN_IF_ERROR(SetChatHandle(txn, req.user_id(), in.chat_handle(), &user));
   txn.PutProto(Cf::kRecords, keys::User(req.user_id()), user);
   v1::Event e;
   *e.mutable_user_created()->mutable_user() = user;

@@ -19,14 +19,16 @@ using namespace internal;  // NOLINT
 namespace {
 
 constexpr absl::string_view kUpdatable[] = {"display_name", "email", "manager",
-                                            "admin"};
+                                            "admin", "chat_handle"};
 
-// Only admins change who manages whom and who is an admin; users change
-// their own name and email.
+// Only admins change who manages whom, who is an admin and who is who in
+// chat (a chat handle decides as its user through the chat bridge); users
+// change their own name and email.
 absl::Status RequireUpdater(const Principal& p, absl::string_view id,
                             const std::vector<std::string>& paths) {
   for (const std::string& path : paths) {
-    if ((path == "manager" || path == "admin") && !p.admin) {
+    if ((path == "manager" || path == "admin" || path == "chat_handle") &&
+        !p.admin) {
       return absl::PermissionDeniedError(
           absl::StrCat("only admins may change user.", path));
     }
@@ -40,7 +42,7 @@ absl::Status RequireUpdater(const Principal& p, absl::string_view id,
 }
 
 // Sets `path` of *user (whose id is `id`) from `in`.
-absl::Status SetPath(const Txn& txn, const Principal& p, absl::string_view id,
+absl::Status SetPath(Txn& txn, const Principal& p, absl::string_view id,
                      const std::string& path, const v1::User& in,
                      v1::User* user) {
   if (path == "display_name") {
@@ -65,6 +67,8 @@ absl::Status SetPath(const Txn& txn, const Principal& p, absl::string_view id,
           "another admin");
     }
     user->set_admin(in.admin());
+  } else if (path == "chat_handle") {
+    return SetChatHandle(txn, id, in.chat_handle(), user);
   }
   return absl::OkStatus();
 }
