@@ -45,6 +45,10 @@ void Engine::RegisterTimerHandler(std::string kind, TimerHandler handler) {
   timer_handlers_[std::move(kind)] = std::move(handler);
 }
 
+void Engine::SetFeedListener(FeedListener listener) {
+  feed_listener_ = std::move(listener);
+}
+
 void Engine::Start() {
   if (thread_.joinable()) return;
   thread_ = std::thread([this] { Loop(); });
@@ -297,6 +301,9 @@ void Engine::RunBatch(std::vector<Pending>& batch) {
     rocksdb::Status s = Commit();
     if (s.ok()) {
       committed_revision_ = revision;
+      if (feed_listener_) {
+        feed_listener_(revision, writes_.TakeValues(Cf::kEvents));
+      }
       if (failed_commits_ > 0) {
         LogInfo("commits work again after ", failed_commits_, " failed");
         failed_commits_ = 0;

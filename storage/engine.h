@@ -256,6 +256,13 @@ class Engine : public Reader {
 
   // Register before Start.
   void RegisterTimerHandler(std::string kind, TimerHandler handler);
+  // Gets, on the apply thread after each durable batch, the batch's last
+  // revision and its events serialized (mops.v1.Event), in revision order;
+  // before the batch's commands are answered. Keep it short: it holds up
+  // the next batch. Set before Start.
+  using FeedListener =
+      std::function<void(uint64_t revision, std::vector<std::string> events)>;
+  void SetFeedListener(FeedListener listener);
   // Starts the apply thread.
   void Start();
   // Queues a command. `done` runs on the apply thread once the command's
@@ -384,6 +391,7 @@ class Engine : public Reader {
   absl::flat_hash_map<std::string, HotRow> hot_;
   std::string hot_key_;  // HotKey's buffer
   std::map<std::string, TimerHandler> timer_handlers_;
+  FeedListener feed_listener_;
   std::optional<absl::Time> next_timer_due_;
   bool batch_touched_timers_ = false;
   uint64_t failed_commits_ = 0;  // in a row, up to the last commit

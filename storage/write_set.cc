@@ -59,6 +59,16 @@ void WriteSet::PopSavePoint() {
   if (save_points_.empty()) undo_.clear();
 }
 
+std::vector<std::string> WriteSet::TakeValues(Cf cf) {
+  std::vector<std::string> values;
+  Rows& rows = rows_[CfIndex(cf)];
+  values.reserve(rows.size());
+  for (auto& [key, row] : rows) {
+    if (!row.deleted) values.push_back(std::move(row.value));
+  }
+  return values;
+}
+
 void WriteSet::Clear() {
   for (Rows& rows : rows_) rows.clear();
   undo_.clear();

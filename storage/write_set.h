@@ -45,6 +45,9 @@ class WriteSet {
   // Keeps the writes since the latest save point.
   void PopSavePoint();
 
+  // Moves the values of cf's rows out, in key order (deleted rows are
+  // skipped); for after a commit, before Clear.
+  std::vector<std::string> TakeValues(Cf cf);
   // Forgets everything (after a commit).
   void Clear();
 

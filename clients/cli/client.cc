@@ -178,9 +178,14 @@ Client::Client(const GlobalFlags& flags) {
 
 std::unique_ptr<grpc::ClientContext> Client::NewContext(
     std::chrono::milliseconds at_least) const {
-  auto ctx = std::make_unique<grpc::ClientContext>();
+  auto ctx = NewStreamContext();
   ctx->set_deadline(std::chrono::system_clock::now() +
                     std::max(timeout_, at_least));
+  return ctx;
+}
+
+std::unique_ptr<grpc::ClientContext> Client::NewStreamContext() const {
+  auto ctx = std::make_unique<grpc::ClientContext>();
   if (!token_.empty()) ctx->AddMetadata("authorization", "Bearer " + token_);
   if (!on_behalf_of_.empty()) {
     ctx->AddMetadata("x-mops-on-behalf-of", on_behalf_of_);

@@ -58,6 +58,8 @@ class Client {
   // the deadline for calls that are slow by nature (a backup).
   std::unique_ptr<grpc::ClientContext> NewContext(
       std::chrono::milliseconds at_least = {}) const;
+  // Credentials but no deadline: for a stream that lasts until stopped.
+  std::unique_ptr<grpc::ClientContext> NewStreamContext() const;
   // Turns a failed status into a CliError with the right exit code.
   [[noreturn]] void Fail(const grpc::Status& status) const;
   void Check(const grpc::Status& status) const {

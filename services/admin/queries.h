@@ -1,9 +1,8 @@
-// The admin reads: the server's figures and the change feed.
+// The admin reads: the server's figures.
 #ifndef MOPS_SERVICES_ADMIN_QUERIES_H_
 #define MOPS_SERVICES_ADMIN_QUERIES_H_
 
 #include "mops/v1/admin.pb.h"
-#include "mops/v1/events.pb.h"
 #include "services/common/principal.h"
 #include "storage/engine.h"
 
@@ -13,15 +12,6 @@ struct GetServerStats {
   using Request = v1::GetServerStatsRequest;
   using Response = v1::ServerStats;
   const storage::Engine* engine;
-  absl::Status Run(const storage::Reader& reader, const Principal& p,
-                   const Request& req, Response* out) const;
-};
-
-struct ListEvents {
-  using Request = v1::ListEventsRequest;
-  using Response = v1::ListEventsResponse;
-  const storage::Engine* engine;
-  absl::Status Validate(const Request& req) const;
   absl::Status Run(const storage::Reader& reader, const Principal& p,
                    const Request& req, Response* out) const;
 };

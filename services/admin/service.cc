@@ -16,11 +16,4 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindAdminService(
       .Finish();
 }
 
-absl::StatusOr<std::unique_ptr<grpc::Service>> BindEventService(
-    const Authenticator& auth, storage::Engine& engine) {
-  return Binder("mops.v1.EventService", auth, engine)
-      .Query("ListEvents", queries::ListEvents{&engine})
-      .Finish();
-}
-
 }  // namespace mops::services::admin

@@ -1,5 +1,4 @@
-// AdminService (backups, figures; admins only) and EventService (the change
-// feed, for every caller, each seeing what they may read): bindings only.
+// AdminService (backups, figures; admins only): bindings only.
 #ifndef MOPS_SERVICES_ADMIN_SERVICE_H_
 #define MOPS_SERVICES_ADMIN_SERVICE_H_
 
@@ -16,8 +15,6 @@ namespace mops::services::admin {
 // `backups` must outlive the service.
 absl::StatusOr<std::unique_ptr<grpc::Service>> BindAdminService(
     const Authenticator& auth, storage::Engine& engine, BackupRunner& backups);
-absl::StatusOr<std::unique_ptr<grpc::Service>> BindEventService(
-    const Authenticator& auth, storage::Engine& engine);
 
 }  // namespace mops::services::admin
 

@@ -16,7 +16,11 @@ BoundService::BoundService(const google::protobuf::ServiceDescriptor* service) {
     paths_.push_back(absl::StrCat("/", service->full_name(), "/",
                                   service->method(i)->name()));
     AddMethod(new grpc::internal::RpcServiceMethod(
-        paths_.back().c_str(), grpc::internal::RpcMethod::NORMAL_RPC, nullptr));
+        paths_.back().c_str(),
+        service->method(i)->server_streaming()
+            ? grpc::internal::RpcMethod::SERVER_STREAMING
+            : grpc::internal::RpcMethod::NORMAL_RPC,
+        nullptr));
   }
 }
 
@@ -27,7 +31,32 @@ void BoundService::SetHandler(int method_index, Handler handler) {
                         std::move(handler)));
 }
 
+void BoundService::SetStreamHandler(int method_index, StreamHandler handler) {
+  MarkMethodRawCallback(
+      method_index,
+      new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer,
+                                                         grpc::ByteBuffer>(
+          std::move(handler)));
+}
+
 namespace binder_internal {
+
+namespace {
+
+class FailedStreamReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit FailedStreamReactor(grpc::Status status) {
+    Finish(std::move(status));
+  }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* FailedStream(
+    const MethodInfo& method, const absl::Status& status) {
+  return new FailedStreamReactor(FinishStatus(method.name, status));
+}
 
 absl::Status Prepare(const Authenticator& auth,
                      const grpc::CallbackServerContext& context,
@@ -121,6 +150,16 @@ const MethodInfo* Binder::Register(absl::string_view method,
   if (m == nullptr) {
     errors_.push_back(
         absl::StrCat(descriptor_->full_name(), " has no method ", method));
+    return nullptr;
+  }
+  if (m->client_streaming() ||
+      m->server_streaming() != (kind == Kind::kStream)) {
+    errors_.push_back(absl::StrCat(
+        m->full_name(), m->client_streaming()
+                            ? " streams requests, which the binder cannot serve"
+                        : m->server_streaming()
+                            ? " streams responses; bind it with Stream"
+                            : " is unary; Stream is for streaming methods"));
     return nullptr;
   }
   if (m->input_type() != request || m->output_type() != response) {

@@ -67,8 +67,14 @@ class BoundService : public grpc::Service {
       grpc::CallbackServerContext*, const grpc::ByteBuffer*,
       grpc::ByteBuffer*)>;
 
+  using StreamHandler =
+      std::function<grpc::ServerWriteReactor<grpc::ByteBuffer>*(
+          grpc::CallbackServerContext*, const grpc::ByteBuffer*)>;
+
   explicit BoundService(const google::protobuf::ServiceDescriptor* service);
   void SetHandler(int method_index, Handler handler);
+  // For a server-streaming method.
+  void SetStreamHandler(int method_index, StreamHandler handler);
   // A place for a method's facts that lives as long as its handler.
   MethodInfo* AddInfo() { return &infos_.emplace_back(); }
 
@@ -96,6 +102,10 @@ absl::Status ApplyWithReplay(storage::Txn& txn, const MethodInfo& method,
                              const google::protobuf::Message& request,
                              google::protobuf::Message* response,
                              const std::function<absl::Status()>& apply);
+
+// A stream that ends at once with `status` (a request that failed Prepare).
+grpc::ServerWriteReactor<grpc::ByteBuffer>* FailedStream(
+    const MethodInfo& method, const absl::Status& status);
 
 // Serializes the response (when ok) and finishes the call.
 void Reply(grpc::ServerUnaryReactor* reactor, const MethodInfo& method,
@@ -156,6 +166,12 @@ class Binder {
   template <typename Request, typename Response>
   Binder& Async(absl::string_view method, AsyncFn<Request, Response> run);
 
+  // For a server-streaming method: `start` gets the call, the caller and
+  // the checked request (Validate too, when Handler has one) and returns
+  // the reactor that writes the stream.
+  template <typename Handler>
+  Binder& Stream(absl::string_view method, Handler handler);
+
   // `fn` runs after each command of this service that succeeded (replays
   // too), once it is durable and before the reply: for caches of what the
   // commands change.
@@ -168,7 +184,7 @@ class Binder {
   absl::StatusOr<std::unique_ptr<grpc::Service>> Finish();
 
  private:
-  enum class Kind { kRead, kCommand, kCommandWithoutRequestId };
+  enum class Kind { kRead, kCommand, kCommandWithoutRequestId, kStream };
   // Finds `method`, checks its types; null (and an error for Finish) when
   // it does not fit.
   const MethodInfo* Register(absl::string_view method,
@@ -308,6 +324,37 @@ Binder& Binder::Async(absl::string_view method,
                                      response.ok() ? &*response : nullptr, out);
             });
         return reactor;
+      });
+  return *this;
+}
+
+// A stream handler is a class with Request, Response, an optional Validate
+// and
+//   grpc::ServerWriteReactor<grpc::ByteBuffer>* Start(
+//       grpc::CallbackServerContext*, Principal, Request) const;
+template <typename Handler>
+Binder& Binder::Stream(absl::string_view method, Handler handler) {
+  using Request = typename Handler::Request;
+  using Response = typename Handler::Response;
+  int index = 0;
+  const MethodInfo* info =
+      Register(method, Request::descriptor(), Response::descriptor(),
+               Kind::kStream, &index);
+  if (info == nullptr) return *this;
+  auto shared = std::make_shared<const Handler>(std::move(handler));
+  const Authenticator* auth = auth_;
+  service_->SetStreamHandler(
+      index,
+      [shared, info, auth](grpc::CallbackServerContext* context,
+                           const grpc::ByteBuffer* bytes)
+          -> grpc::ServerWriteReactor<grpc::ByteBuffer>* {
+        Request request;
+        Principal principal;
+        absl::Status s = binder_internal::Prepare(*auth, *context, *info,
+                                                  *bytes, &request, &principal);
+        if (s.ok()) s = binder_internal::ValidateIfAny(*shared, request);
+        if (!s.ok()) return binder_internal::FailedStream(*info, s);
+        return shared->Start(context, std::move(principal), std::move(request));
       });
   return *this;
 }

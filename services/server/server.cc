@@ -19,6 +19,7 @@
 #include "services/calendars/calendars.h"
 #include "services/calendars/service.h"
 #include "services/common/keys.h"
+#include "services/feed/service.h"
 #include "services/identity/authenticator.h"
 #include "services/identity/identity.h"
 #include "services/identity/service.h"
@@ -121,6 +122,12 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   approvals::RegisterTimerUpgrades(engine_options);
   server->subjects_.Register("projects/", projects::CheckSubject);
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
+  server->hub_ = std::make_unique<feed::WatchHub>();
+  server->engine_->SetFeedListener(
+      [hub = server->hub_.get()](uint64_t revision,
+                                 std::vector<std::string> events) {
+        hub->Publish(revision, std::move(events));
+      });
   identity::RegisterTimers(*server->engine_);
   projects::RegisterTimers(*server->engine_);
   approvals::RegisterTimers(*server->engine_);
@@ -141,7 +148,8 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
                    admin::BindAdminService(*server->auth_, *server->engine_,
                                            *server->backups_));
   ASSIGN_OR_RETURN(server->events_,
-                   admin::BindEventService(*server->auth_, *server->engine_));
+                   feed::BindEventService(*server->auth_, *server->engine_,
+                                          *server->hub_, options.watch));
   ASSIGN_OR_RETURN(server->projects_, projects::BindProjectService(
                                           *server->auth_, *server->engine_));
   ASSIGN_OR_RETURN(server->tasks_,
@@ -215,6 +223,9 @@ void MopsServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   LogInfo("shutting down: no new calls; finishing calls in flight");
+  // Watches never end on their own: end them first, with the revision to
+  // resume from, so that the gRPC shutdown does not wait for them.
+  if (hub_) hub_->Shutdown();
   if (server_) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     // In-flight calls finish normally (their commands are still applied);

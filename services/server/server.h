@@ -10,6 +10,8 @@
 #include "grpcpp/grpcpp.h"
 #include "services/common/reactions.h"
 #include "services/common/subjects.h"
+#include "services/feed/hub.h"
+#include "services/feed/watch.h"
 #include "services/server/retention.h"
 #include "storage/clock.h"
 #include "storage/engine.h"
@@ -36,6 +38,8 @@ struct ServerOptions {
   // The change feed's retention (--event-retention,
   // --event-retention-revisions).
   RetentionOptions retention;
+  // What one WatchEvents stream may buffer for a slow reader.
+  feed::WatchOptions watch;
 };
 
 // Adds every key space mopsd stores (each domain's and services/common's)
@@ -73,6 +77,8 @@ class MopsServer {
   Reactions reactions_;
   // Before the services that check subjects through it.
   Subjects subjects_;
+  // Before engine_: the engine's feed listener calls it until it closes.
+  std::unique_ptr<feed::WatchHub> hub_;
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<identity::TokenAuthenticator> auth_;
   std::unique_ptr<grpc::Service> identity_;

@@ -11,6 +11,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "mops/v1/approvals.pb.h"
+#include "mops/v1/events.pb.h"
 #include "mops/v1/identity.pb.h"
 #include "mops/v1/projects.pb.h"
 #include "tests/testing/process.h"
@@ -197,6 +198,44 @@ TEST_F(EndToEndTest, EventsListFiltersAndNamesTheFlagItRefuses) {
   r = Mops({"events", "list", "--type", "team.created", "--type", "nope.*"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--type[1]"));
+}
+
+TEST_F(EndToEndTest, EventsWatchPrintsEventsAsTheyComeAndStopsAtCount) {
+  Mopsd server(MOPSD_PATH, dir_.Sub("data"));
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  ASSERT_EQ(Mops({"login", "--server", server.address(), "--token-file",
+                  AdminTokenFile()})
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      Mops({"team", "create", "watched", "--display-name", "W"}).exit_code, 0);
+  // From the start: the stored events, as JSON lines, then it stops.
+  RunResult r =
+      Mops({"events", "watch", "--after", "0", "--type", "team.created",
+            "--subject", "teams/watched", "--count", "1", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::Event e;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &e).ok())
+      << r.out;
+  EXPECT_EQ(e.type(), "team.created");
+  EXPECT_EQ(e.subject(), "teams/watched");
+  // --count stops inside a message too.
+  r = Mops({"events", "watch", "--after", "0", "--count", "2", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+  r = Mops(
+      {"events", "watch", "--after", "0", "--type", "nope.*", "--count", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--type[0]"));
+  // A chat handle is found again by it.
+  ASSERT_EQ(Mops({"user", "create", "ann", "--display-name", "Ann"}).exit_code,
+            0);
+  r = Mops({"user", "update", "ann", "--chat-handle", "U012AB3CD"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Mops({"user", "list", "--chat-handle", "U012AB3CD"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ann"));
+  EXPECT_THAT(r.out, HasSubstr("U012AB3CD"));
 }
 
 // Found from outside: a repeatable flag took every word after it, the

@@ -29,7 +29,7 @@ class ServiceTest : public ::testing::Test {
   void TearDown() override { server_.reset(); }
 
   void StartServer(const std::string& data_dir) {
-    services::ServerOptions options;
+    services::ServerOptions options = options_;
     options.listen = "127.0.0.1:0";
     options.data_dir = data_dir;
     options.clock = &clock_;
@@ -117,6 +117,8 @@ class ServiceTest : public ::testing::Test {
 
   TempDir dir_;
   storage::FakeClock clock_{kTestStart};
+  // What StartServer starts with (listen, data_dir and clock are its own).
+  services::ServerOptions options_;
   std::unique_ptr<services::MopsServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::IdentityService::Stub> identity_;
