@@ -185,6 +185,7 @@ struct World {
   int server_pid = 0;    // when known, to wait for it to settle
   double preload_seconds = 0;
   double inbox_setup_seconds = 0;
+  absl::Duration window;  // each scenario's measured window (--duration)
 };
 
 void EnsureUser(v1::IdentityService::Stub* stub, const std::string& admin,
@@ -220,6 +221,13 @@ std::vector<std::string> CreateApprovals(const World& w,
 Load Scenario(const std::string& name, World& w);
 
 // ------------------------------------------------------------ report.cc
+
+// ------------------------------------------------------------ watch.cc
+
+// The watch scenario's side work from `at` to `end`: 1,000 idle watchers,
+// and the delivery latency of task.created to one more.
+std::string RunWatchers(const World& w, Clock::time_point at,
+                        Clock::time_point end);
 
 // What is reported besides the scenarios' results.
 struct Summary {

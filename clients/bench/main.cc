@@ -252,6 +252,7 @@ int Main(int argc, char** argv) {
   Server server;
   if (int rc = Connect(&o, &server)) return rc;
   World w;
+  w.window = plan.duration;
   SetUpWorld(o, plan, server, &w);
   if (o.server_pid > 0 && !plan.scenarios.empty()) {
     std::cerr << "waiting for the server to settle (compactions)...\n";

@@ -21,8 +21,8 @@
 namespace mops::bench {
 
 const std::vector<std::string> kAllScenarios = {
-    "health",          "get-task", "create-task", "update-task",
-    "decide-approval", "inbox",    "list-tasks",  "delete-project"};
+    "health", "get-task",   "create-task",    "update-task", "decide-approval",
+    "inbox",  "list-tasks", "delete-project", "watch"};
 
 namespace {
 
@@ -221,6 +221,23 @@ Load DeleteProjectScenario(World& w) {
   return load;
 }
 
+// create-task's load with 1,000 watchers open (compare its QPS with
+// create-task's) and the delivery latency to one more.
+Load WatchScenario(World& w) {
+  Load load{CreateTaskScenario(w), {}};
+  load.side.start = absl::Seconds(1);
+  load.side.run = [&w](Clock::time_point at, Clock::time_point) {
+    // `at` is min(1 s, a quarter of the window) into it.
+    const auto lead = std::chrono::duration_cast<Clock::duration>(
+        absl::ToChronoNanoseconds(std::min(absl::Seconds(1), w.window / 4)));
+    const auto end = at - lead +
+                     std::chrono::duration_cast<Clock::duration>(
+                         absl::ToChronoNanoseconds(w.window));
+    return RunWatchers(w, at, end);
+  };
+  return load;
+}
+
 }  // namespace
 
 Load Scenario(const std::string& name, World& w) {
@@ -232,6 +249,7 @@ Load Scenario(const std::string& name, World& w) {
   if (name == "inbox") return {InboxScenario(w), {}};
   if (name == "list-tasks") return {ListTasksScenario(w), {}};
   if (name == "delete-project") return DeleteProjectScenario(w);
+  if (name == "watch") return WatchScenario(w);
   return {};
 }
 
