@@ -90,15 +90,15 @@ absl::StatusOr<EventFilter> EventFilter::Parse(const v1::EventFilter& proto,
   return f;
 }
 
+bool EventFilter::MatchesType(absl::string_view type) const {
+  if (types_.empty() && families_.empty()) return true;
+  return std::find(types_.begin(), types_.end(), type) != types_.end() ||
+         std::any_of(families_.begin(), families_.end(),
+                     [&](const auto& f) { return absl::StartsWith(type, f); });
+}
+
 bool EventFilter::Matches(const v1::Event& e) const {
-  if (!types_.empty() || !families_.empty()) {
-    const bool typed =
-        std::find(types_.begin(), types_.end(), e.type()) != types_.end() ||
-        std::any_of(families_.begin(), families_.end(), [&](const auto& f) {
-          return absl::StartsWith(e.type(), f);
-        });
-    if (!typed) return false;
-  }
+  if (!MatchesType(e.type())) return false;
   if (subjects_.empty()) return true;
   const std::string& subject = e.subject();
   return std::any_of(subjects_.begin(), subjects_.end(), [&](const auto& s) {

@@ -26,6 +26,8 @@ class EventFilter {
                                            absl::string_view field);
 
   bool Matches(const v1::Event& e) const;
+  // Whether events of `type` can match (the subjects aside).
+  bool MatchesType(absl::string_view type) const;
 
  private:
   std::vector<std::string> types_;     // exact

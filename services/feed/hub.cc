@@ -89,6 +89,10 @@ std::shared_ptr<const FeedBatch> WatchHub::Parse(Committed committed) {
       continue;
     }
     e.field = EventField(bytes);
+    if (std::find(batch->types.begin(), batch->types.end(), e.event.type()) ==
+        batch->types.end()) {
+      batch->types.push_back(e.event.type());
+    }
     batch->events.push_back(std::move(e));
   }
   return batch;

@@ -41,6 +41,7 @@ struct FeedBatch {
   // The batch's last revision: every revision up to it is committed.
   uint64_t revision = 0;
   std::vector<FeedEvent> events;  // in revision order
+  std::vector<std::string> types;  // each type among them, once
 };
 
 // `serialized` (an Event) as a WatchEventsResponse.events field.

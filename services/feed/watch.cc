@@ -73,7 +73,7 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   };
 
   bool Wants(const v1::Event& e) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return EventVisibleTo(principal_, e) && filter_.Matches(e);
+    return filter_.Matches(e) && EventVisibleTo(principal_, e);
   }
   // Asks for the stream to end; whoever is busy (or the caller, now)
   // finishes it. `resume`: the status names the revision to resume from.
@@ -183,10 +183,20 @@ void WatchStream::End(const absl::Status& status, bool resume) {
 }
 
 void WatchStream::Offer(const std::shared_ptr<const FeedBatch>& batch) {
+  // Most watchers want few types: most batches are not theirs at all.
+  const bool typed = std::any_of(
+      batch->types.begin(), batch->types.end(),
+      [this](const std::string& t) { return filter_.MatchesType(t); });
   {
     absl::MutexLock lock(&mu_);
     if (finished_ || end_) return;
     offered_ = std::max(offered_, batch->revision);
+    if (!typed) {
+      if (phase_ == Phase::kLive && !busy_ && queue_.empty()) {
+        cursor_ = std::max(cursor_, offered_);
+      }
+      return;
+    }
     Queued q{batch, {}, 0};
     size_t bytes = 0;
     for (size_t i = 0; i < batch->events.size(); ++i) {
