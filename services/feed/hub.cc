@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "storage/log.h"
 
@@ -48,9 +49,69 @@ void WatchHub::Publish(uint64_t revision, std::vector<std::string> events) {
   queue_.push_back(Committed{revision, std::move(events)});
 }
 
+namespace {
+
+void Erase(std::vector<std::shared_ptr<Watcher>>& v, const Watcher* w) {
+  auto it = std::find_if(v.begin(), v.end(),
+                         [w](const auto& p) { return p.get() == w; });
+  if (it == v.end()) return;
+  std::swap(*it, v.back());
+  v.pop_back();
+}
+
+}  // namespace
+
+void WatchHub::Index(const std::shared_ptr<Watcher>& w, bool add) {
+  const std::vector<std::string>& types = w->WantedTypes();
+  if (types.empty()) {
+    if (add) {
+      every_type_.push_back(w);
+    } else {
+      Erase(every_type_, w.get());
+    }
+    return;
+  }
+  for (const std::string& t : types) {
+    auto& v = by_type_[t];
+    // A type named twice is indexed once.
+    const bool there =
+        std::any_of(v.begin(), v.end(), [&](const auto& p) { return p == w; });
+    if (add && !there) v.push_back(w);
+    if (!add) {
+      Erase(v, w.get());
+      if (v.empty()) by_type_.erase(t);
+    }
+  }
+}
+
+std::vector<std::shared_ptr<Watcher>> WatchHub::WatchersOf(
+    const FeedBatch& batch) const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::shared_ptr<Watcher>> out = every_type_;
+  const size_t untyped = out.size();
+  auto add = [&](absl::string_view key) {
+    auto it = by_type_.find(key);
+    if (it == by_type_.end()) return;
+    for (const auto& w : it->second) {
+      if (std::find(out.begin() + untyped, out.end(), w) == out.end()) {
+        out.push_back(w);
+      }
+    }
+  };
+  for (const std::string& type : batch.types) {
+    add(type);
+    const size_t dot = type.find('.');
+    if (dot != std::string::npos) {
+      add(absl::StrCat(absl::string_view(type).substr(0, dot + 1), "*"));
+    }
+  }
+  return out;
+}
+
 bool WatchHub::Add(std::shared_ptr<Watcher> w) {
   absl::MutexLock lock(&mu_);
   if (stopping_) return false;
+  Index(w, true);
   list_.push_back(std::move(w));
   // Under mu_: a Publish that reads the count after this queues its batch.
   watchers_.store(list_.size(), std::memory_order_release);
@@ -62,6 +123,7 @@ void WatchHub::Remove(const Watcher* w) {
   auto it = std::find_if(list_.begin(), list_.end(),
                          [w](const auto& p) { return p.get() == w; });
   if (it == list_.end()) return;
+  Index(*it, false);
   std::swap(*it, list_.back());
   list_.pop_back();
   watchers_.store(list_.size(), std::memory_order_release);
@@ -120,12 +182,10 @@ void WatchHub::Loop() {
             "the server fell behind sending the feed to its watchers"));
       }
     }
-    if (!work.empty()) {
-      std::vector<std::shared_ptr<Watcher>> watchers = Snapshot();
-      for (Committed& c : work) {
-        std::shared_ptr<const FeedBatch> batch = Parse(std::move(c));
-        for (const auto& w : watchers) w->Offer(batch);
-      }
+    for (Committed& c : work) {
+      std::shared_ptr<const FeedBatch> batch = Parse(std::move(c));
+      for (const auto& w : WatchersOf(*batch)) w->Offer(batch);
+      offered_.store(batch->revision, std::memory_order_release);
     }
     const absl::Time now = absl::Now();
     if (now >= next_tick) {

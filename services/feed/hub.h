@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -40,7 +41,7 @@ struct FeedEvent {
 struct FeedBatch {
   // The batch's last revision: every revision up to it is committed.
   uint64_t revision = 0;
-  std::vector<FeedEvent> events;  // in revision order
+  std::vector<FeedEvent> events;   // in revision order
   std::vector<std::string> types;  // each type among them, once
 };
 
@@ -57,6 +58,9 @@ class Watcher {
   virtual void Tick(absl::Time now) = 0;
   // Ends the watch with `status` (the server is stopping).
   virtual void Stop(const absl::Status& status) = 0;
+  // The types it wants, exact or "noun.*"; empty: every type. Constant: the
+  // hub offers a batch only to the watchers of its types.
+  virtual const std::vector<std::string>& WantedTypes() const = 0;
 };
 
 class WatchHub {
@@ -74,6 +78,12 @@ class WatchHub {
   bool Add(std::shared_ptr<Watcher> w);
   void Remove(const Watcher* w);
   size_t watcher_count() const;
+  // Every batch up to this revision has been offered to each watcher that
+  // wants one of its types: what a watcher has not queued up to it, it
+  // does not want.
+  uint64_t offered_revision() const {
+    return offered_.load(std::memory_order_acquire);
+  }
 
   // Stops every watcher with UNAVAILABLE and the hub's thread; later
   // Publish calls do nothing and Add refuses. Idempotent.
@@ -87,10 +97,21 @@ class WatchHub {
   void Loop();
   static std::shared_ptr<const FeedBatch> Parse(Committed committed);
   std::vector<std::shared_ptr<Watcher>> Snapshot() const;
+  // The watchers that want one of `batch`'s types, each once.
+  std::vector<std::shared_ptr<Watcher>> WatchersOf(
+      const FeedBatch& batch) const;
+  // "approval.decided" and "approval.*" are keys as they are.
+  void Index(const std::shared_ptr<Watcher>& w, bool add)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::atomic<size_t> watchers_{0};
   mutable absl::Mutex mu_;
   std::vector<std::shared_ptr<Watcher>> list_ ABSL_GUARDED_BY(mu_);
+  // The watchers by wanted type or "noun.*", and those that want every type.
+  absl::flat_hash_map<std::string, std::vector<std::shared_ptr<Watcher>>>
+      by_type_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::shared_ptr<Watcher>> every_type_ ABSL_GUARDED_BY(mu_);
+  std::atomic<uint64_t> offered_{0};
   std::deque<Committed> queue_ ABSL_GUARDED_BY(mu_);
   size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   // The queue passed kMaxQueuedBytes and was dropped: the watchers missed

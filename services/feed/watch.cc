@@ -39,7 +39,8 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                     public std::enable_shared_from_this<WatchStream> {
  public:
   WatchStream(grpc::CallbackServerContext* context, const WatchEvents& config,
-              Principal principal, EventFilter filter, absl::Duration progress)
+              Principal principal, EventFilter filter,
+              std::vector<std::string> types, absl::Duration progress)
       : context_(context),
         auth_(config.auth),
         engine_(config.engine),
@@ -47,6 +48,7 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
         options_(config.options),
         progress_(progress),
         filter_(std::move(filter)),
+        types_(std::move(types)),
         principal_(std::move(principal)) {}
 
   void Begin(const v1::WatchEventsRequest& req);
@@ -54,6 +56,9 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   void Offer(const std::shared_ptr<const FeedBatch>& batch) override;
   void Tick(absl::Time now) override;
   void Stop(const absl::Status& status) override { End(status, true); }
+  const std::vector<std::string>& WantedTypes() const override {
+    return types_;
+  }
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override {
@@ -72,6 +77,11 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     size_t next = 0;
   };
 
+  // The hub offers only batches with a type this watch wants: every
+  // revision up to this that is not queued is not wanted.
+  uint64_t Offered() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return std::max(offered_, hub_->offered_revision());
+  }
   bool Wants(const v1::Event& e) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return filter_.Matches(e) && EventVisibleTo(principal_, e);
   }
@@ -95,6 +105,7 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   const WatchOptions options_;
   const absl::Duration progress_;
   const EventFilter filter_;
+  const std::vector<std::string> types_;  // the filter's, as asked
   // Held from Begin to OnDone: the hub may still hold it after.
   std::shared_ptr<WatchStream> self_;
 
@@ -193,7 +204,7 @@ void WatchStream::Offer(const std::shared_ptr<const FeedBatch>& batch) {
     offered_ = std::max(offered_, batch->revision);
     if (!typed) {
       if (phase_ == Phase::kLive && !busy_ && queue_.empty()) {
-        cursor_ = std::max(cursor_, offered_);
+        cursor_ = std::max(cursor_, Offered());
       }
       return;
     }
@@ -229,7 +240,7 @@ void WatchStream::Offer(const std::shared_ptr<const FeedBatch>& batch) {
     }
     if (busy_ || phase_ != Phase::kLive) return;
     if (queue_.empty() && !end_) {
-      cursor_ = std::max(cursor_, offered_);
+      cursor_ = std::max(cursor_, Offered());
       return;
     }
     busy_ = true;
@@ -303,7 +314,7 @@ bool WatchStream::TakeLive() {
     last = std::max(last, q.batch->revision);
     queue_.pop_front();
   }
-  if (queue_.empty()) last = std::max(last, offered_);
+  if (queue_.empty()) last = std::max(last, Offered());
   cursor_ = std::max(cursor_, last);
   if (count == 0) return false;
   Encode(std::move(fields), cursor_);
@@ -372,7 +383,7 @@ void WatchStream::Pump() {
     if (progress_due_) {
       progress_due_ = false;
       if (phase_ == Phase::kLive && queue_.empty()) {
-        cursor_ = std::max(cursor_, offered_);
+        cursor_ = std::max(cursor_, Offered());
       }
       // A long watch outlives its token's checks at the start: a revoked
       // token or a deactivated user ends it here.
@@ -434,8 +445,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchEvents::Start(
       request.has_progress_interval()
           ? FromProtoDuration(request.progress_interval())
           : kDefaultProgress;
+  std::vector<std::string> types(request.filter().types().begin(),
+                                 request.filter().types().end());
   auto stream = std::make_shared<WatchStream>(
-      context, *this, std::move(principal), std::move(filter), progress);
+      context, *this, std::move(principal), std::move(filter), std::move(types),
+      progress);
   stream->Begin(request);
   return stream.get();
 }
