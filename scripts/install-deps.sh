@@ -10,6 +10,7 @@ PACKAGES=(
   librocksdb-dev libabsl-dev
   libgtest-dev libgmock-dev
   libcli11-dev libssl-dev openssl tzdata
+  libcurl4-openssl-dev libcpp-httplib-dev
 )
 
 missing=()

@@ -4,7 +4,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "mops/v1/options.pb.h"
 #include "services/common/events.h"
 
@@ -44,6 +46,33 @@ bool IsOwnersSubject(const Principal& p, absl::string_view subject) {
          absl::StartsWith(subject, absl::StrCat("users/", p.user_id, "/"));
 }
 
+// Whether the field at `path` ("webhook.owner") of the event's payload
+// names the caller ("users/{id}"). Singular message fields, then a string.
+bool IsOwnerField(const Principal& p, const v1::Event& e,
+                  absl::string_view path) {
+  if (p.user_id.empty() || e.payload_case() == v1::Event::PAYLOAD_NOT_SET) {
+    return false;
+  }
+  const google::protobuf::Message* m = &e;
+  const google::protobuf::FieldDescriptor* field =
+      v1::Event::descriptor()->FindFieldByNumber(e.payload_case());
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    if (field == nullptr ||
+        field->cpp_type() !=
+            google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE ||
+        field->is_repeated()) {
+      return false;
+    }
+    m = &m->GetReflection()->GetMessage(*m, field);
+    field = m->GetDescriptor()->FindFieldByName(std::string(part));
+  }
+  if (field == nullptr || field->is_repeated() ||
+      field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+    return false;
+  }
+  return m->GetReflection()->GetString(*m, field) == p.UserName();
+}
+
 }  // namespace
 
 bool EventVisibleTo(const Principal& p, const v1::Event& e) {
@@ -51,6 +80,9 @@ bool EventVisibleTo(const Principal& p, const v1::Event& e) {
   const v1::EventRules& rules = RulesOf(e);
   if (rules.admin_only()) return false;
   if (rules.owner_only()) return IsOwnersSubject(p, e.subject());
+  if (!rules.owner_field().empty()) {
+    return IsOwnerField(p, e, rules.owner_field());
+  }
   return true;
 }
 

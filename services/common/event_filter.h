@@ -15,7 +15,8 @@
 namespace mops::services {
 
 // Whether `p` may read `e`: admins every event; others every event but the
-// admin_only types, and owner_only ones only about "users/{p}/...".
+// admin_only types, owner_only ones only about "users/{p}/...", and those
+// with an owner_field only when that field of the payload is "users/{p}".
 bool EventVisibleTo(const Principal& p, const v1::Event& e);
 
 class EventFilter {

@@ -11,29 +11,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/time_util.h"
 #include "services/server/server.h"
+#include "services/webhooks/rules.h"
 #include "storage/log.h"
-
-namespace {
-
-// "90d" (absl durations have no days), "12h", "0".
-bool ParseAge(const std::string& spec, absl::Duration* out) {
-  if (spec == "0") {
-    *out = absl::ZeroDuration();
-    return true;
-  }
-  if (!spec.empty() && spec.back() == 'd') {
-    int64_t days = 0;
-    if (!absl::SimpleAtoi(spec.substr(0, spec.size() - 1), &days) || days < 0) {
-      return false;
-    }
-    *out = absl::Hours(24 * days);
-    return true;
-  }
-  return absl::ParseDuration(spec, out) && *out >= absl::ZeroDuration();
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   mops::services::ServerOptions options;
@@ -81,13 +62,56 @@ int main(int argc, char** argv) {
                  "How long a request_id's first answer is kept for retries "
                  "(e.g. 24h, 7d; 0 keeps them)")
       ->default_val("24h");
+  app.add_flag("--webhook-allow-private-targets",
+               options.webhooks.allow_private_targets,
+               "Let webhooks deliver to loopback, private and link-local "
+               "addresses (refused by default: they reach the server's own "
+               "network and cloud metadata)");
+  std::string webhook_schedule =
+      mops::services::webhooks::RetrySchedule::Default().ToString();
+  app.add_option("--webhook-retry-schedule", webhook_schedule,
+                 "Delay before each attempt of a webhook delivery, the first "
+                 "included, comma-separated")
+      ->default_val(webhook_schedule);
+  std::string webhook_timeout = "15s";
+  app.add_option("--webhook-timeout", webhook_timeout,
+                 "A webhook receiver that has not answered within this has "
+                 "failed the attempt")
+      ->default_val("15s");
+  std::string webhook_disable_after = "5d";
+  app.add_option("--webhook-disable-after", webhook_disable_after,
+                 "A webhook whose deliveries failed for this long without a "
+                 "success is disabled")
+      ->default_val("5d");
   CLI11_PARSE(app, argc, argv);
-  if (!ParseAge(event_retention, &options.retention.max_age)) {
+  auto schedule = mops::services::webhooks::RetrySchedule::Parse(
+      "--webhook-retry-schedule", webhook_schedule);
+  if (!schedule.ok()) {
+    std::cerr << "mopsd: " << schedule.status().message() << "\n";
+    return 2;
+  }
+  options.webhooks.schedule = *std::move(schedule);
+  if (!mops::services::ParseAge(webhook_timeout, &options.webhooks.timeout) ||
+      options.webhooks.timeout < absl::Seconds(1) ||
+      options.webhooks.timeout > absl::Minutes(5)) {
+    std::cerr << "mopsd: --webhook-timeout: \"" << webhook_timeout
+              << "\" is not a duration from 1s to 5m\n";
+    return 2;
+  }
+  if (!mops::services::ParseAge(webhook_disable_after,
+                                &options.webhooks.disable_after) ||
+      options.webhooks.disable_after <= absl::ZeroDuration()) {
+    std::cerr << "mopsd: --webhook-disable-after: \"" << webhook_disable_after
+              << "\" is not a positive duration such as 5d or 12h\n";
+    return 2;
+  }
+  if (!mops::services::ParseAge(event_retention, &options.retention.max_age)) {
     std::cerr << "mopsd: --event-retention: \"" << event_retention
               << "\" is not a duration such as 30d or 12h\n";
     return 2;
   }
-  if (!ParseAge(request_retention, &options.retention.request_max_age)) {
+  if (!mops::services::ParseAge(request_retention,
+                                &options.retention.request_max_age)) {
     std::cerr << "mopsd: --request-retention: \"" << request_retention
               << "\" is not a duration such as 24h or 7d\n";
     return 2;

@@ -25,6 +25,7 @@
 #include "services/identity/service.h"
 #include "services/projects/projects.h"
 #include "services/projects/service.h"
+#include "services/webhooks/service.h"
 #include "storage/log.h"
 #include "storage/status_macros.h"
 
@@ -80,6 +81,7 @@ void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
   identity::RegisterKeySpaces(registry);
   projects::RegisterKeySpaces(registry);
   approvals::RegisterKeySpaces(registry);
+  webhooks::RegisterKeySpaces(registry);
 }
 
 absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
@@ -123,9 +125,12 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   server->subjects_.Register("projects/", projects::CheckSubject);
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
   server->hub_ = std::make_unique<feed::WatchHub>();
+  server->dispatcher_ = std::make_unique<webhooks::Dispatcher>(
+      server->engine_.get(), options.webhooks);
   server->engine_->SetFeedListener(
-      [hub = server->hub_.get()](uint64_t revision,
-                                 std::vector<std::string> events) {
+      [hub = server->hub_.get(), webhooks = server->dispatcher_.get()](
+          uint64_t revision, std::vector<std::string> events) {
+        webhooks->OnCommit(revision, !events.empty());
         hub->Publish(revision, std::move(events));
       });
   identity::RegisterTimers(*server->engine_);
@@ -135,6 +140,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   server->retention_ = std::make_unique<RetentionRunner>(server->engine_.get(),
                                                          options.retention);
   RETURN_IF_ERROR(server->Bootstrap());
+  RETURN_IF_ERROR(server->dispatcher_->Start());
 
   server->auth_ =
       std::make_unique<identity::TokenAuthenticator>(server->engine_.get());
@@ -159,6 +165,11 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
                        *server->auth_, *server->engine_, server->subjects_));
   ASSIGN_OR_RETURN(server->calendars_, calendars::BindCalendarService(
                                            *server->auth_, *server->engine_));
+  ASSIGN_OR_RETURN(
+      server->webhooks_,
+      webhooks::BindWebhookService(
+          *server->auth_, *server->engine_, server->options_.webhooks,
+          [d = server->dispatcher_.get()] { d->Changed(); }));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -172,6 +183,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   builder.RegisterService(server->tasks_.get());
   builder.RegisterService(server->approvals_.get());
   builder.RegisterService(server->calendars_.get());
+  builder.RegisterService(server->webhooks_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {
     server->engine_->Close();
@@ -234,6 +246,8 @@ void MopsServer::Shutdown() {
                       std::chrono::seconds(10));
     server_->Wait();
   }
+  // Attempts in flight are abandoned (and sent again after a restart).
+  if (dispatcher_) dispatcher_->Stop();
   backups_.reset();    // joins backups still running
   retention_.reset();  // joins a trim in progress
   if (engine_) engine_->Close();

@@ -13,6 +13,8 @@
 #include "services/feed/hub.h"
 #include "services/feed/watch.h"
 #include "services/server/retention.h"
+#include "services/webhooks/dispatcher.h"
+#include "services/webhooks/webhooks.h"
 #include "storage/clock.h"
 #include "storage/engine.h"
 
@@ -40,6 +42,8 @@ struct ServerOptions {
   RetentionOptions retention;
   // What one WatchEvents stream may buffer for a slow reader.
   feed::WatchOptions watch;
+  // Webhook delivery: private targets, retry schedule, timeout.
+  webhooks::WebhookOptions webhooks;
 };
 
 // Adds every key space mopsd stores (each domain's and services/common's)
@@ -79,6 +83,7 @@ class MopsServer {
   Subjects subjects_;
   // Before engine_: the engine's feed listener calls it until it closes.
   std::unique_ptr<feed::WatchHub> hub_;
+  std::unique_ptr<webhooks::Dispatcher> dispatcher_;
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<identity::TokenAuthenticator> auth_;
   std::unique_ptr<grpc::Service> identity_;
@@ -89,6 +94,7 @@ class MopsServer {
   std::unique_ptr<grpc::Service> tasks_;
   std::unique_ptr<grpc::Service> approvals_;
   std::unique_ptr<grpc::Service> calendars_;
+  std::unique_ptr<grpc::Service> webhooks_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<RetentionRunner> retention_;
   bool shut_down_ = false;

@@ -19,7 +19,8 @@ std::vector<const google::protobuf::ServiceDescriptor*> AllServices() {
   for (const char* name :
        {"mops.v1.IdentityService", "mops.v1.AdminService",
         "mops.v1.EventService", "mops.v1.ProjectService", "mops.v1.TaskService",
-        "mops.v1.ApprovalService", "mops.v1.CalendarService"}) {
+        "mops.v1.ApprovalService", "mops.v1.CalendarService",
+        "mops.v1.WebhookService"}) {
     const auto* service = pool->FindServiceByName(name);
     EXPECT_NE(service, nullptr) << name;
     if (service != nullptr) out.push_back(service);

@@ -64,6 +64,10 @@ TEST(DomainKeysTest, PrefixesAndFamiliesAreThoseOnDisk) {
       {0x1A, {Cf::kRecords, ""}},  // delegation
       {0x1B, {Cf::kRecords, ""}},  // calendar version
       {0x1C, {Cf::kRecords, ""}},  // project purge
+      {0x20, {Cf::kRecords, ""}},  // webhook
+      {0x21, {Cf::kRecords, ""}},  // webhook progress
+      {0x22, {Cf::kRecords, ""}},  // webhook delivery (log)
+      {0x23, {Cf::kRecords, ""}},  // webhook pending delivery
       {0x80, {Cf::kIndex, "index.user_teams"}},
       {0x81, {Cf::kIndex, "index.token_id"}},
       {0x82, {Cf::kIndex, "index.task_assignee"}},
