@@ -25,6 +25,7 @@ void AddTask(CLI::App& app, Cli& cli, std::function<void()>& action);
 // (approval.cc).
 void AddApprovals(CLI::App& app, Cli& cli, std::function<void()>& action);
 void AddCalendar(CLI::App& app, Cli& cli, std::function<void()>& action);
+void AddWebhook(CLI::App& app, Cli& cli, std::function<void()>& action);
 
 }  // namespace mops::cli
 

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_replace.h"
 #include "clients/cli/commands.h"
 #include "google/protobuf/util/json_util.h"
 #include "mops/v1/events.grpc.pb.h"
@@ -25,33 +24,6 @@ struct ListFlags {
   std::vector<std::string> types, subjects;
 };
 
-api::EventFilter Filter(const std::vector<std::string>& types,
-                        const std::vector<std::string>& subjects) {
-  api::EventFilter filter;
-  for (const auto& t : types) filter.add_types(t);
-  for (const auto& s : subjects) filter.add_subjects(s);
-  return filter;
-}
-
-void AddFilterFlags(CLI::App* cmd, std::vector<std::string>& types,
-                    std::vector<std::string>& subjects) {
-  cmd->add_option("--type", types,
-                  "Only this type (approval.decided) or noun (approval.*); "
-                  "repeatable");
-  cmd->add_option("--subject", subjects,
-                  "Only about this resource and what is under it "
-                  "(projects/q1), or a prefix (approvals/); repeatable");
-}
-
-// The server's complaints about the filter name the flags.
-void NameFilterFlags(CliError& e) {
-  const std::string before = e.message;
-  e.message = absl::StrReplaceAll(
-      e.message,
-      {{"filter.types[", "--type["}, {"filter.subjects[", "--subject["}});
-  if (e.message != before) e.exit_code = kExitUsage;
-}
-
 api::ListEventsResponse ListPage(const Events& rpc, const ListFlags& f) {
   api::ListEventsRequest req;
   req.set_after_revision(f.after);
@@ -60,7 +32,7 @@ api::ListEventsResponse ListPage(const Events& rpc, const ListFlags& f) {
   try {
     return rpc.Call(&api::EventService::Stub::ListEvents, req);
   } catch (CliError& e) {
-    NameFilterFlags(e);
+    NameFilterFlags("filter", e);
     throw;
   }
 }
@@ -181,7 +153,7 @@ void Watch(const Events& rpc, const Cli& cli, const WatchFlags& f) {
     try {
       rpc.client().Fail(s);
     } catch (CliError& e) {
-      NameFilterFlags(e);
+      NameFilterFlags("filter", e);
       throw;
     }
   }

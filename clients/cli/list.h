@@ -10,6 +10,7 @@
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/client.h"
+#include "mops/v1/event_filter.pb.h"
 
 namespace mops::cli {
 
@@ -28,6 +29,15 @@ void NoteLeftOut(int limit);
 // match what the user typed when it stands alone).
 std::string JoinFilter(const std::string& user_filter,
                        const std::vector<std::string>& terms);
+
+// --type and --subject, the event filter of `events` and `webhook`.
+void AddFilterFlags(CLI::App* cmd, std::vector<std::string>& types,
+                    std::vector<std::string>& subjects);
+mops::v1::EventFilter Filter(const std::vector<std::string>& types,
+                             const std::vector<std::string>& subjects);
+// Names the flags in the server's complaints about the filter sent as
+// `field` ("filter", "webhook.filter"), which are then usage errors.
+void NameFilterFlags(const std::string& field, CliError& e);
 
 // Calls a List method page after page, merging the pages into *all, until
 // the last page or until `enough(*all)`; returns whether pages were left.

@@ -93,7 +93,7 @@ int Run(int argc, char** argv) {
   std::function<void()> action;
   for (const auto& add :
        {AddLogin, AddTeam, AddUser, AddToken, AddGrant, AddAdmin, AddEvents,
-        AddProject, AddTask, AddApprovals, AddCalendar}) {
+        AddProject, AddTask, AddApprovals, AddCalendar, AddWebhook}) {
     add(app, cli, action);
   }
   OneValuePerFlag(app);
