@@ -48,7 +48,9 @@ class Job {
   }
   // The keys of the webhook's current secrets.
   std::vector<std::string> Keys(const WebhookRecord& r) const;
-  void Send(const WebhookPending& delivery, std::string pending_key);
+  // False when the attempt was abandoned (the server is stopping): nothing
+  // is recorded for it and it is sent again by a later job.
+  bool Send(const WebhookPending& delivery, std::string pending_key);
   absl::Status Retries();
   // New events after `cursor`; returns the revision looked at up to.
   absl::StatusOr<uint64_t> NewEvents(uint64_t cursor, const Audience& audience);
@@ -80,7 +82,7 @@ std::vector<std::string> Job::Keys(const WebhookRecord& r) const {
   return keys;
 }
 
-void Job::Send(const WebhookPending& delivery, std::string pending_key) {
+bool Job::Send(const WebhookPending& delivery, std::string pending_key) {
   const absl::Time now = engine_.clock()->Now();
   const int64_t timestamp = absl::ToUnixSeconds(now);
   HttpRequest request;
@@ -97,7 +99,7 @@ void Job::Send(const WebhookPending& delivery, std::string pending_key) {
       {"webhook-signature", SignatureHeader(keys_, delivery.message_id(),
                                             timestamp, delivery.body())}};
   HttpResult answer = http_.Post(request);
-  if (answer.cancelled) return;  // the server is stopping: sent again later
+  if (answer.cancelled) return false;
   Attempt a;
   v1::WebhookDelivery& log = a.log;
   log.set_message_id(delivery.message_id());
@@ -115,6 +117,7 @@ void Job::Send(const WebhookPending& delivery, std::string pending_key) {
   a.pending_key = std::move(pending_key);
   a.retry_after = answer.retry_after;
   result_.attempts.push_back(std::move(a));
+  return true;
 }
 
 absl::Status Job::Retries() {
@@ -130,8 +133,7 @@ absl::Status Job::Retries() {
         return due.size() < kMaxSends;
       }));
   for (auto& [key, pending] : due) {
-    if (Busy()) break;
-    Send(pending, key);
+    if (Busy() || !Send(pending, key)) break;
   }
   return absl::OkStatus();
 }
@@ -169,7 +171,9 @@ absl::StatusOr<uint64_t> Job::NewEvents(uint64_t cursor,
       delivery.set_event_type(e.type());
       delivery.set_body(DeliveryBody(e));
       delivery.set_attempt(1);
-      Send(delivery, "");
+      // The cursor stays before this revision, so the abandoned event (and
+      // any of its revision sent already: at least once) goes again.
+      if (!Send(delivery, "")) return cursor;
     }
     cursor = revision;
   }

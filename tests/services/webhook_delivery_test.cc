@@ -274,5 +274,23 @@ TEST_F(WebhooksTest, NothingIsLostWhileTheReceiverIsDownAcrossARestart) {
   EXPECT_EQ(Get("crm").pending_deliveries(), 0);
 }
 
+TEST_F(WebhooksTest, AnAttemptCutShortByAStopIsSentAfterTheRestart) {
+  CreateProjectHook("crm");
+  // p0's answer is slow enough for p1 to commit meanwhile, so the same job
+  // sends both; p1's answer comes only after the server stopped.
+  receiver_.Script({ScriptedAnswer(200, "ok", {}, absl::Milliseconds(500)),
+                    ScriptedAnswer(200, "ok", {}, absl::Seconds(3))});
+  MakeProject("p0");
+  ASSERT_TRUE(receiver_.WaitFor(1));
+  MakeProject("p1");
+  ASSERT_TRUE(receiver_.WaitFor(2));
+  Restart();  // abandons p1's attempt, records p0's
+  ASSERT_TRUE(receiver_.WaitFor(3));
+  EXPECT_THAT(receiver_.Requests()[2].body, HasSubstr("projects/p1\""));
+  std::vector<v1::WebhookDelivery> log = WaitForLog("crm", 2);
+  EXPECT_EQ(log.size(), 2u);
+  EXPECT_EQ(log.back().outcome(), v1::WebhookDelivery::SUCCEEDED);
+}
+
 }  // namespace
 }  // namespace mops::testing

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "httplib.h"
 
 namespace mops::testing {
@@ -31,6 +32,7 @@ WebhookReceiver::WebhookReceiver(int port)
                       script_.pop_front();
                     }
                   }
+                  absl::SleepFor(answer.delay);
                   res.status = answer.status;
                   for (const auto& [name, value] : answer.headers) {
                     res.set_header(name, value);

@@ -28,11 +28,16 @@ struct ReceivedRequest {
 
 struct ScriptedAnswer {
   ScriptedAnswer(int status = 200, std::string body = "ok",
-                 std::map<std::string, std::string> headers = {})
-      : status(status), body(std::move(body)), headers(std::move(headers)) {}
+                 std::map<std::string, std::string> headers = {},
+                 absl::Duration delay = absl::ZeroDuration())
+      : status(status),
+        body(std::move(body)),
+        headers(std::move(headers)),
+        delay(delay) {}
   int status;
   std::string body;
   std::map<std::string, std::string> headers;
+  absl::Duration delay;  // how long to wait before answering
 };
 
 class WebhookReceiver {
