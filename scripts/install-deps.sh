@@ -13,6 +13,14 @@ PACKAGES=(
   libcurl4-openssl-dev libcpp-httplib-dev
 )
 
+# The chat bridge (clients/chatbot) and the webhook receiver example run on
+# Node.js. A machine that has it
+# from elsewhere (NodeSource's nodejs ships npm) keeps it; mixing Debian's
+# npm into that would conflict.
+if ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
