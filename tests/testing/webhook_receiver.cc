@@ -46,7 +46,10 @@ WebhookReceiver::WebhookReceiver(int port)
   }
   // Bound means listening: connections wait in the backlog until the loop
   // below accepts them.
+  if (port_ <= 0) return;  // not bound: Requests() stays empty
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // A stop() before the loop runs would be lost and the join would hang.
+  while (!server_->is_running()) absl::SleepFor(absl::Milliseconds(1));
 }
 
 WebhookReceiver::~WebhookReceiver() { Stop(); }
