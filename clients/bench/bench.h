@@ -222,12 +222,22 @@ Load Scenario(const std::string& name, World& w);
 
 // ------------------------------------------------------------ report.cc
 
+// The p-th quantile of `v` (0 < p < 1; 0 when empty); reorders `v`.
+double Percentile(std::vector<double>& v, double p);
+
 // ------------------------------------------------------------ watch.cc
 
 // The watch scenario's side work from `at` to `end`: 1,000 idle watchers,
 // and the delivery latency of task.created to one more.
 std::string RunWatchers(const World& w, Clock::time_point at,
                         Clock::time_point end);
+
+// ---------------------------------------------------------- webhook.cc
+
+// The webhook scenario's side work from `at` to `end`: one webhook on
+// task.created to a local receiver, and its delivery latency.
+std::string RunWebhook(const World& w, Clock::time_point at,
+                       Clock::time_point end);
 
 // What is reported besides the scenarios' results.
 struct Summary {

@@ -1,4 +1,5 @@
 // The report: a table for people, or JSON.
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -7,6 +8,14 @@
 #include "clients/bench/bench.h"
 
 namespace mops::bench {
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * v.size()));
+  std::nth_element(v.begin(), v.begin() + i, v.end());
+  return v[i];
+}
+
 namespace {
 
 std::string Human(int64_t bytes) {

@@ -22,7 +22,7 @@ namespace mops::bench {
 
 const std::vector<std::string> kAllScenarios = {
     "health", "get-task",   "create-task",    "update-task", "decide-approval",
-    "inbox",  "list-tasks", "delete-project", "watch"};
+    "inbox",  "list-tasks", "delete-project", "watch",       "webhook"};
 
 namespace {
 
@@ -221,19 +221,20 @@ Load DeleteProjectScenario(World& w) {
   return load;
 }
 
-// create-task's load with 1,000 watchers open (compare its QPS with
-// create-task's) and the delivery latency to one more.
-Load WatchScenario(World& w) {
+// create-task's load with `side` running from 1 s into the window (or a
+// quarter of it) to its end.
+Load CreateTaskWith(World& w,
+                    std::string (*side)(const World&, Clock::time_point,
+                                        Clock::time_point)) {
   Load load{CreateTaskScenario(w), {}};
   load.side.start = absl::Seconds(1);
-  load.side.run = [&w](Clock::time_point at, Clock::time_point) {
-    // `at` is min(1 s, a quarter of the window) into it.
+  load.side.run = [&w, side](Clock::time_point at, Clock::time_point) {
     const auto lead = std::chrono::duration_cast<Clock::duration>(
         absl::ToChronoNanoseconds(std::min(absl::Seconds(1), w.window / 4)));
     const auto end = at - lead +
                      std::chrono::duration_cast<Clock::duration>(
                          absl::ToChronoNanoseconds(w.window));
-    return RunWatchers(w, at, end);
+    return side(w, at, end);
   };
   return load;
 }
@@ -249,7 +250,11 @@ Load Scenario(const std::string& name, World& w) {
   if (name == "inbox") return {InboxScenario(w), {}};
   if (name == "list-tasks") return {ListTasksScenario(w), {}};
   if (name == "delete-project") return DeleteProjectScenario(w);
-  if (name == "watch") return WatchScenario(w);
+  // With 1,000 watchers open (compare QPS with create-task's) and the
+  // delivery latency to one more.
+  if (name == "watch") return CreateTaskWith(w, RunWatchers);
+  // While one webhook delivers every task.created to a local receiver.
+  if (name == "webhook") return CreateTaskWith(w, RunWebhook);
   return {};
 }
 

@@ -58,7 +58,8 @@ pid_t StartMopsd(const Options& o, const std::string& data_dir,
     dup2(fd, 2);
     execl(o.mopsd.c_str(), o.mopsd.c_str(), "--listen", "127.0.0.1:0",
           "--data-dir", data_dir.c_str(), "--port-file", port_file.c_str(),
-          "--log-level", "warn", static_cast<char*>(nullptr));
+          "--log-level", "warn", "--webhook-allow-private-targets",
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   return pid;

@@ -70,13 +70,6 @@ class Watch : public grpc::ClientReadReactor<v1::WatchEventsResponse> {
   grpc::Status status_;
 };
 
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * v.size()));
-  std::nth_element(v.begin(), v.begin() + i, v.end());
-  return v[i];
-}
-
 }  // namespace
 
 std::string RunWatchers(const World& w, Clock::time_point at,

@@ -73,17 +73,20 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
       EXPECT_GE(f.at("seconds").number_value(), 0.2) << note;
     } else if (scenario == "watch") {
       // Every stream stayed up, and the one receiving got the load's tasks.
-      EXPECT_EQ(note.rfind("1000 idle watchers and 1 receiving", 0), 0)
-          << note;
+      EXPECT_EQ(note.rfind("1000 idle watchers and 1 receiving", 0), 0) << note;
       EXPECT_NE(note.find("; 0 streams failed"), std::string::npos) << note;
       EXPECT_EQ(note.find(": 0 events delivered"), std::string::npos) << note;
+    } else if (scenario == "webhook") {
+      // The webhook was made, and the receiver got deliveries.
+      EXPECT_EQ(note.rfind("1 webhook on task.created: ", 0), 0) << note;
+      EXPECT_EQ(note.find(": 0 delivered"), std::string::npos) << note;
     } else if (scenario != "decide-approval") {
       EXPECT_EQ(note, "") << scenario;
     }
   }
   for (const char* s :
        {"health", "get-task", "create-task", "update-task", "decide-approval",
-        "inbox", "list-tasks", "delete-project", "watch"}) {
+        "inbox", "list-tasks", "delete-project", "watch", "webhook"}) {
     EXPECT_TRUE(seen.count({s, 1})) << s;
     EXPECT_TRUE(seen.count({s, 2})) << s;
   }
