@@ -70,8 +70,9 @@ int main(int argc, char** argv) {
   std::string webhook_schedule =
       mops::services::webhooks::RetrySchedule::Default().ToString();
   app.add_option("--webhook-retry-schedule", webhook_schedule,
-                 "Delay before each attempt of a webhook delivery, the first "
-                 "included, comma-separated")
+                 "Delay before each attempt of a webhook delivery, "
+                 "comma-separated; the first is 0s (at once), each next one "
+                 "counts from the failure before it")
       ->default_val(webhook_schedule);
   std::string webhook_timeout = "15s";
   app.add_option("--webhook-timeout", webhook_timeout,

@@ -25,6 +25,8 @@ constexpr size_t kMaxSends = 50;
 constexpr absl::Duration kMaxBusy = absl::Seconds(2);
 constexpr size_t kMaxScanned = 10000;
 constexpr size_t kPage = 500;
+// A job that could not read or record waits this long before the next.
+constexpr absl::Duration kRetryAfterError = absl::Seconds(5);
 // The cursor is written without a delivery once it moved this far.
 constexpr uint64_t kCursorSlack = 100000;
 
@@ -153,6 +155,10 @@ absl::StatusOr<uint64_t> Job::NewEvents(uint64_t cursor,
     }
     ASSIGN_OR_RETURN(std::vector<v1::Event> page,
                      engine_.ReadEventPage(cursor, kPage));
+    // Retention may have trimmed the feed during the read, in rows that do
+    // not follow revisions: such a page may lack part of what it should
+    // hold. Read again, through the check above.
+    if (cursor + 1 < engine_.first_event_revision()) continue;
     if (page.empty()) return std::max(cursor, head);
     // Pages hold whole revisions; a job stops between revisions only.
     uint64_t revision = 0;
@@ -197,9 +203,10 @@ LaneState Job::Run(const LaneState& before) {
   if (!r.ok() || !progress.ok()) {
     LogWarning("webhooks/", id_, ": cannot read it: ",
                (!r.ok() ? r.status() : progress.status()).message());
-    after.next_due = engine_.clock()->Now() + absl::Seconds(5);
+    after.not_before = engine_.clock()->Now() + kRetryAfterError;
     return after;
   }
+  after.not_before = absl::InfinitePast();
   if (!*r) {
     after.exists = false;
     return after;
@@ -217,8 +224,14 @@ LaneState Job::Run(const LaneState& before) {
   result_.epoch = after.epoch;
   absl::StatusOr<Audience> audience = Audience::Of(engine_, (*r)->webhook());
   absl::Status s = absl::OkStatus();
-  if (!audience.ok()) {
+  if (!audience.ok() && (absl::IsNotFound(audience.status()) ||
+                         absl::IsFailedPrecondition(audience.status()) ||
+                         absl::IsInvalidArgument(audience.status()))) {
+    // The owner is gone or cannot receive, or the filter no longer parses:
+    // for good.
     result_.disable = std::string(audience.status().message());
+  } else if (!audience.ok()) {
+    s = audience.status();  // a read that failed: try again later
   } else {
     s = Retries();
     if (s.ok()) {
@@ -227,7 +240,10 @@ LaneState Job::Run(const LaneState& before) {
       if (s.ok()) after.scanned = *cursor;
     }
   }
-  if (!s.ok()) LogWarning("webhooks/", id_, ": ", s.message());
+  if (!s.ok()) {
+    LogWarning("webhooks/", id_, ": ", s.message());
+    after.not_before = engine_.clock()->Now() + kRetryAfterError;
+  }
   const bool moved =
       after.scanned >= progress->delivered_revision() + kCursorSlack;
   if (!result_.attempts.empty() || result_.disable || result_.lost || moved) {
@@ -239,7 +255,7 @@ LaneState Job::Run(const LaneState& before) {
       LogWarning("webhooks/", id_,
                  ": cannot record deliveries: ", recorded.message());
       after.scanned = progress->delivered_revision();
-      after.next_due = engine_.clock()->Now() + absl::Seconds(5);
+      after.not_before = engine_.clock()->Now() + kRetryAfterError;
       return after;
     }
     if (result_.disable) after.enabled = false;

@@ -104,7 +104,9 @@ std::string Dispatcher::TakeLane(absl::Time now) {
   Lane* best = nullptr;
   const std::string* best_id = nullptr;
   for (auto& [id, lane] : lanes_) {
-    if (lane.busy || !lane.state.enabled) continue;
+    if (lane.busy || !lane.state.enabled || lane.state.not_before > now) {
+      continue;
+    }
     const bool ready = lane.dirty || lane.state.next_due <= now ||
                        lane.state.scanned < last_event_revision_;
     if (ready && (best == nullptr || lane.last_run < best->last_run)) {
@@ -123,7 +125,8 @@ absl::Duration Dispatcher::IdleWait(absl::Time now) const {
   absl::Duration wait = kMaxIdle;
   for (const auto& [id, lane] : lanes_) {
     if (!lane.busy && lane.state.enabled) {
-      wait = std::min(wait, lane.state.next_due - now);
+      wait = std::min(
+          wait, std::max(lane.state.next_due, lane.state.not_before) - now);
     }
   }
   return std::max(wait, absl::Milliseconds(1));
@@ -147,6 +150,7 @@ void Dispatcher::Work() {
         LogWarning("webhooks: cannot read the webhooks: ",
                    lanes.status().message());
         reload_ = true;
+        cv_.WaitWithTimeout(&mu_, absl::Seconds(1));
       }
       continue;
     }

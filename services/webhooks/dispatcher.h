@@ -40,6 +40,9 @@ struct LaneState {
   uint64_t epoch = 0;
   // The earliest pending retry.
   absl::Time next_due = absl::InfiniteFuture();
+  // After a job that could not read or record: no job before this (engine
+  // clock), whatever else makes the lane ready.
+  absl::Time not_before = absl::InfinitePast();
 };
 
 class Dispatcher {
@@ -51,9 +54,8 @@ class Dispatcher {
 
   // Loads the webhooks and starts the workers. After Engine::Start.
   absl::Status Start();
-  // Finishes (or, past the HTTP timeout, abandons) the attempts in flight
-  // and joins the workers. Abandoned attempts are sent again after a
-  // restart. Idempotent.
+  // Aborts the attempts in flight and joins the workers. Aborted attempts
+  // are sent again after a restart. Idempotent.
   void Stop();
 
   // The engine's feed listener, on the apply thread: a batch committed.

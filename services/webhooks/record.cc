@@ -87,6 +87,9 @@ class Recorder {
         HonoursRetryAfter(status) ? a.retry_after : std::nullopt);
     if (!next) {
       log->set_outcome(v1::WebhookDelivery::FAILED);
+      // Given up, with nothing else waiting: the next failure starts a new
+      // streak rather than continuing this one for days.
+      if (progress_.pending() == 0) progress_.clear_failing_since();
       return;
     }
     log->set_outcome(v1::WebhookDelivery::RETRYING);
@@ -112,6 +115,10 @@ absl::Status Record(Txn& txn, const WebhookOptions& options,
   ASSIGN_OR_RETURN(std::optional<WebhookRecord> r, FindWebhook(txn, id));
   if (!r) return absl::OkStatus();  // deleted meanwhile: nothing to keep
   ASSIGN_OR_RETURN(WebhookProgress progress, LoadProgress(txn, id));
+  // Re-created (a new webhook with the same id) or disabled and enabled
+  // since the job began: what it did belongs to what was there before, not
+  // to this webhook's log, retries or cursor.
+  if (progress.epoch() != result.epoch) return absl::OkStatus();
   if (result.lost) {
     v1::WebhookDelivery lost;
     *lost.mutable_time() = ToProtoTime(txn.Now());
@@ -129,8 +136,7 @@ absl::Status Record(Txn& txn, const WebhookOptions& options,
   if (disable && r->webhook().state() == v1::Webhook::ENABLED) {
     RETURN_IF_ERROR(Disable(txn, id, *r, progress, *disable));
   }
-  if (progress.epoch() == result.epoch &&
-      result.cursor > progress.delivered_revision()) {
+  if (result.cursor > progress.delivered_revision()) {
     progress.set_delivered_revision(result.cursor);
   }
   SaveProgress(txn, id, progress);

@@ -46,6 +46,11 @@ absl::StatusOr<RetrySchedule> RetrySchedule::Parse(absl::string_view flag,
     }
     s.delays_.push_back(d);
   }
+  if (s.delays_[0] != absl::ZeroDuration()) {
+    // A new event is sent as soon as it commits; only retries wait.
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, ": the first attempt is made at once; start the list with 0s"));
+  }
   if (s.delays_.size() > kMaxAttempts) {
     return absl::InvalidArgumentError(
         absl::StrCat(flag, ": at most ", kMaxAttempts, " attempts"));

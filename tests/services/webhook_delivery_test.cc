@@ -105,6 +105,9 @@ TEST_F(WebhooksTest, GivesUpAfterTheLastAttempt) {
   EXPECT_EQ(log[2].outcome(), v1::WebhookDelivery::FAILED);
   EXPECT_FALSE(log[2].has_next_attempt_time());
   EXPECT_EQ(Get("crm").pending_deliveries(), 0);
+  // Given up with nothing else waiting: the failing streak is over, so a
+  // failure days later does not count as days of failing.
+  EXPECT_FALSE(Get("crm").has_failing_since());
 }
 
 TEST_F(WebhooksTest, HonoursRetryAfterOn503) {
@@ -290,6 +293,32 @@ TEST_F(WebhooksTest, AnAttemptCutShortByAStopIsSentAfterTheRestart) {
   std::vector<v1::WebhookDelivery> log = WaitForLog("crm", 2);
   EXPECT_EQ(log.size(), 2u);
   EXPECT_EQ(log.back().outcome(), v1::WebhookDelivery::SUCCEEDED);
+}
+
+TEST_F(WebhooksTest, AJobOfADeletedWebhookLeavesItsNamesakeAlone) {
+  // ann's webhook is slow to answer; while its job waits, it is deleted
+  // and bob makes one with the same id to his own receiver.
+  receiver_.Script({ScriptedAnswer(500, "slow", {}, absl::Seconds(2))});
+  CreateProjectHook("crm");
+  MakeProject("p0");
+  ASSERT_TRUE(receiver_.WaitFor(1));
+  v1::DeleteWebhookRequest del;
+  del.set_name("webhooks/crm");
+  v1::DeleteWebhookResponse deleted;
+  ASSERT_TRUE(
+      Call(webhooks_.get(), &WStub::DeleteWebhook, ann_, del, &deleted).ok());
+  WebhookReceiver bobs;
+  v1::CreateWebhookResponse created;
+  ASSERT_TRUE(Create(bob_, bobs.Url(), {"project.*"}, &created, "crm").ok());
+  absl::SleepFor(absl::Seconds(3));  // ann's job answered and recorded
+  EXPECT_TRUE(Log("crm", bob_).empty());
+  EXPECT_EQ(Get("crm", bob_).pending_deliveries(), 0);
+  MakeProject("p1");
+  ASSERT_TRUE(bobs.WaitFor(1));
+  absl::SleepFor(absl::Milliseconds(500));
+  std::vector<ReceivedRequest> got = bobs.Requests();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_THAT(got[0].body, HasSubstr("projects/p1\""));
 }
 
 }  // namespace

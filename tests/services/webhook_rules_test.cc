@@ -84,7 +84,7 @@ TEST(RetryScheduleTest, ParsesAListAndNamesTheFlag) {
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->attempts(), 4);
   EXPECT_EQ(s->ToString(), "0s,1s,2m,1d");
-  for (const char* bad : {"", "0s,,1s", "5 parsecs", "-1s"}) {
+  for (const char* bad : {"", "0s,,1s", "5 parsecs", "-1s", "5s,1m"}) {
     auto e = RetrySchedule::Parse("--webhook-retry-schedule", bad);
     ASSERT_FALSE(e.ok()) << bad;
     EXPECT_THAT(e.status().message(), HasSubstr("--webhook-retry-schedule"));

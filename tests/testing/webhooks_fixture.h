@@ -81,13 +81,14 @@ class WebhooksTest : public ServiceTest {
   }
 
   // The delivery log, oldest first.
-  std::vector<v1::WebhookDelivery> Log(const std::string& id) {
+  std::vector<v1::WebhookDelivery> Log(const std::string& id,
+                                       const std::string& token = "") {
     v1::ListWebhookDeliveriesRequest req;
     req.set_parent("webhooks/" + id);
     req.set_page_size(1000);
     v1::ListWebhookDeliveriesResponse resp;
-    grpc::Status s =
-        Call(webhooks_.get(), &WStub::ListWebhookDeliveries, ann_, req, &resp);
+    grpc::Status s = Call(webhooks_.get(), &WStub::ListWebhookDeliveries,
+                          token.empty() ? ann_ : token, req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return {resp.deliveries().rbegin(), resp.deliveries().rend()};
   }

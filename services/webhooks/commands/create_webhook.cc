@@ -79,6 +79,9 @@ absl::Status CreateWebhook::Apply(Txn& txn, const Principal& p,
   // after it exists.
   WebhookProgress progress;
   progress.set_delivered_revision(txn.revision());
+  // Unique across deletes and re-creates of the same id: a job still
+  // running for a deleted namesake cannot record into this webhook.
+  progress.set_epoch(txn.revision());
   SaveProgress(txn, id, progress);
   v1::Event e;
   *e.mutable_webhook_created()->mutable_webhook() = *w;

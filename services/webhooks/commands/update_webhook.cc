@@ -39,7 +39,7 @@ absl::Status ChangeState(Txn& txn, absl::string_view id, v1::Webhook* w,
     return DeleteAllPending(txn, id, progress);
   }
   progress->set_delivered_revision(txn.revision());
-  progress->set_epoch(progress->epoch() + 1);
+  progress->set_epoch(txn.revision());  // never a value used before
   progress->clear_failing_since();
   return absl::OkStatus();
 }
