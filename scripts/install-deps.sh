@@ -10,7 +10,7 @@ PACKAGES=(
   librocksdb-dev libabsl-dev
   libgtest-dev libgmock-dev
   libcli11-dev libssl-dev openssl tzdata
-  libcurl4-openssl-dev libcpp-httplib-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libyaml-cpp-dev
 )
 
 # The chat bridge (clients/chatbot) and the webhook receiver example run on

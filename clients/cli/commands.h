@@ -26,6 +26,8 @@ void AddTask(CLI::App& app, Cli& cli, std::function<void()>& action);
 void AddApprovals(CLI::App& app, Cli& cli, std::function<void()>& action);
 void AddCalendar(CLI::App& app, Cli& cli, std::function<void()>& action);
 void AddWebhook(CLI::App& app, Cli& cli, std::function<void()>& action);
+// workflow template ... (workflow.cc).
+void AddWorkflow(CLI::App& app, Cli& cli, std::function<void()>& action);
 
 }  // namespace mops::cli
 

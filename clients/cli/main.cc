@@ -91,9 +91,9 @@ int Run(int argc, char** argv) {
 
   // The nouns, in the order `mops --help` lists them.
   std::function<void()> action;
-  for (const auto& add :
-       {AddLogin, AddTeam, AddUser, AddToken, AddGrant, AddAdmin, AddEvents,
-        AddProject, AddTask, AddApprovals, AddCalendar, AddWebhook}) {
+  for (const auto& add : {AddLogin, AddTeam, AddUser, AddToken, AddGrant,
+                          AddAdmin, AddEvents, AddProject, AddTask,
+                          AddApprovals, AddCalendar, AddWebhook, AddWorkflow}) {
     add(app, cli, action);
   }
   OneValuePerFlag(app);

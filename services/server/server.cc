@@ -26,6 +26,7 @@
 #include "services/projects/projects.h"
 #include "services/projects/service.h"
 #include "services/webhooks/service.h"
+#include "services/workflows/service.h"
 #include "storage/log.h"
 #include "storage/status_macros.h"
 
@@ -82,6 +83,7 @@ void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
   projects::RegisterKeySpaces(registry);
   approvals::RegisterKeySpaces(registry);
   webhooks::RegisterKeySpaces(registry);
+  workflows::RegisterKeySpaces(registry);
 }
 
 absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
@@ -170,6 +172,8 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
       webhooks::BindWebhookService(
           *server->auth_, *server->engine_, server->options_.webhooks,
           [d = server->dispatcher_.get()] { d->Changed(); }));
+  ASSIGN_OR_RETURN(server->workflows_, workflows::BindWorkflowService(
+                                           *server->auth_, *server->engine_));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -184,6 +188,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   builder.RegisterService(server->approvals_.get());
   builder.RegisterService(server->calendars_.get());
   builder.RegisterService(server->webhooks_.get());
+  builder.RegisterService(server->workflows_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {
     server->engine_->Close();

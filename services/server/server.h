@@ -95,6 +95,7 @@ class MopsServer {
   std::unique_ptr<grpc::Service> approvals_;
   std::unique_ptr<grpc::Service> calendars_;
   std::unique_ptr<grpc::Service> webhooks_;
+  std::unique_ptr<grpc::Service> workflows_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<RetentionRunner> retention_;
   bool shut_down_ = false;

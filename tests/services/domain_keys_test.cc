@@ -68,6 +68,9 @@ TEST(DomainKeysTest, PrefixesAndFamiliesAreThoseOnDisk) {
       {0x21, {Cf::kRecords, ""}},  // webhook progress
       {0x22, {Cf::kRecords, ""}},  // webhook delivery (log)
       {0x23, {Cf::kRecords, ""}},  // webhook pending delivery
+      {0x24, {Cf::kRecords, ""}},  // workflow template (draft)
+      {0x25, {Cf::kRecords, ""}},  // workflow template version
+      {0x26, {Cf::kRecords, ""}},  // workflow (run)
       {0x80, {Cf::kIndex, "index.user_teams"}},
       {0x81, {Cf::kIndex, "index.token_id"}},
       {0x82, {Cf::kIndex, "index.task_assignee"}},
@@ -77,6 +80,7 @@ TEST(DomainKeysTest, PrefixesAndFamiliesAreThoseOnDisk) {
       {0x86, {Cf::kIndex, "index.approval_pending"}},
       {0x87, {Cf::kIndex, "index.delegate_of"}},
       {0x88, {Cf::kIndex, ""}},  // users by chat handle
+      {0x89, {Cf::kIndex, ""}},  // workflows by template
       {0xE0, {Cf::kEvents, ""}},
       {0xE1, {Cf::kTimers, ""}},
   };
