@@ -3,8 +3,8 @@
 //
 // What the parts share: the options, a call's context, the server it runs
 // against (server.cc), running a scenario (run.cc), the data scenarios need
-// (world.cc), the scenarios (scenarios.cc) and the report (report.cc);
-// main.cc parses the flags and runs it all.
+// (world.cc), the scenarios (scenarios.cc, workflow.cc) and the report
+// (report.cc); main.cc parses the flags and runs it all.
 #ifndef MOPS_CLIENTS_BENCH_BENCH_H_
 #define MOPS_CLIENTS_BENCH_BENCH_H_
 
@@ -144,6 +144,12 @@ using Op = std::function<bool(bool* stop)>;
 using MakeOp =
     std::function<Op(int client, std::shared_ptr<grpc::Channel> channel)>;
 
+// An operation that makes more calls than the one it measures (reads that
+// find its write and check what it did) times that call itself and passes
+// its latency here, on the client's thread; the run counts it instead of
+// the whole operation's.
+void TimeCall(Clock::duration latency);
+
 // Work one more thread does during the measured window, besides the
 // measured clients (delete-project's DeleteProject); its calls are not
 // counted. `run` starts with the clients, does its work at `at` (`start`
@@ -177,6 +183,8 @@ struct World {
   std::string server;
   std::string admin;
   std::string approver_token, requester_token, inbox_token;
+  // bench-runner, a member of teams/marketing: starts and advances runs.
+  std::string runner_token;
   int preloaded_tasks = 0;
   int preload_existing = 0;  // of them, already stored by an earlier run
   int assignees = 1;
@@ -219,6 +227,15 @@ std::vector<std::string> CreateApprovals(const World& w,
 // Scenario `name` (one of kAllScenarios), with the data it needs for one
 // run made; an empty make for an unknown name.
 Load Scenario(const std::string& name, World& w);
+
+// ------------------------------------------------------------ workflow.cc
+
+// What advance-workflow needs: projects/bench-workflows, bench-runner in
+// its team (w->runner_token) and the published workflowTemplates/bench-chain.
+void SetUpWorkflows(World* w);
+// Each client completes the active stage's task of its own run, which
+// advances the run; only CompleteTask is timed.
+MakeOp AdvanceWorkflowScenario(World& w);
 
 // ------------------------------------------------------------ report.cc
 

@@ -181,6 +181,7 @@ void SetUpWorld(const Options& o, const Plan& plan, const Server& server,
     w->requester_token = TokenFor(ident.get(), w->admin, "bench-requester");
     w->approver_token = TokenFor(ident.get(), w->admin, "bench-approver");
   }
+  if (plan.Wants("advance-workflow")) SetUpWorkflows(w);
   if (plan.Wants("inbox")) {
     w->inbox_token = TokenFor(ident.get(), w->admin, "bench-inbox");
     std::cerr << "creating " << o.inbox_approvals

@@ -27,6 +27,19 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& server, int id) {
 
 namespace {
 
+// The latency the operation running on this thread passed to TimeCall; -1
+// when it passed none (the whole operation counts).
+thread_local int64_t t_timed_ns = -1;
+
+}  // namespace
+
+void TimeCall(Clock::duration latency) {
+  t_timed_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(latency).count();
+}
+
+namespace {
+
 // The server's stats (AdminService.GetServerStats); nullopt when they
 // cannot be read, which only drops the group-commit column.
 std::optional<v1::ServerStats> StatsNow(
@@ -91,6 +104,7 @@ Window RunClients(const std::string& server, const std::string& admin_token,
         Clock::time_point t0 = Clock::now();
         if (t0 >= last || (t0 >= end && side_done)) break;
         bool stop = false;
+        t_timed_ns = -1;
         bool ok = ops[c](&stop);
         if (stop) {
           ++stopped_early;
@@ -98,9 +112,11 @@ Window RunClients(const std::string& server, const std::string& admin_token,
         }
         if (t0 < measure_from) continue;
         m.latencies[c].push_back(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() -
-                                                                 t0)
-                .count());
+            t_timed_ns >= 0
+                ? t_timed_ns
+                : std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      Clock::now() - t0)
+                      .count());
         if (!ok) ++m.errors[c];
       }
     });

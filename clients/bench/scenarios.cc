@@ -21,8 +21,9 @@
 namespace mops::bench {
 
 const std::vector<std::string> kAllScenarios = {
-    "health", "get-task",   "create-task",    "update-task", "decide-approval",
-    "inbox",  "list-tasks", "delete-project", "watch",       "webhook"};
+    "health",          "get-task", "create-task",     "update-task",
+    "decide-approval", "inbox",    "list-tasks",      "delete-project",
+    "watch",           "webhook",  "advance-workflow"};
 
 namespace {
 
@@ -255,6 +256,7 @@ Load Scenario(const std::string& name, World& w) {
   if (name == "watch") return CreateTaskWith(w, RunWatchers);
   // While one webhook delivers every task.created to a local receiver.
   if (name == "webhook") return CreateTaskWith(w, RunWebhook);
+  if (name == "advance-workflow") return {AdvanceWorkflowScenario(w), {}};
   return {};
 }
 

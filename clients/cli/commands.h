@@ -26,7 +26,8 @@ void AddTask(CLI::App& app, Cli& cli, std::function<void()>& action);
 void AddApprovals(CLI::App& app, Cli& cli, std::function<void()>& action);
 void AddCalendar(CLI::App& app, Cli& cli, std::function<void()>& action);
 void AddWebhook(CLI::App& app, Cli& cli, std::function<void()>& action);
-// workflow template ... (workflow.cc).
+// workflow template ... (workflow.cc); workflow start, list, show, cancel,
+// suspend, resume, migrate (workflow_run.cc).
 void AddWorkflow(CLI::App& app, Cli& cli, std::function<void()>& action);
 
 }  // namespace mops::cli

@@ -15,6 +15,7 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/parse.h"
 #include "clients/cli/template_file.h"
+#include "clients/cli/workflow_run.h"
 #include "mops/v1/workflows.grpc.pb.h"
 
 namespace mops::cli {
@@ -252,6 +253,7 @@ void AddWorkflow(CLI::App& app, Cli& cli, std::function<void()>& action) {
   AddApply(tmpl, cli, action);
   AddReads(tmpl, cli, action);
   AddChanges(tmpl, cli, action);
+  AddWorkflowRuns(workflow, cli, action);
 }
 
 }  // namespace mops::cli

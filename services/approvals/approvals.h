@@ -6,6 +6,8 @@
 
 #include "absl/status/status.h"
 #include "mops/internal/v1/records.pb.h"
+#include "services/common/reactions.h"
+#include "services/common/subjects.h"
 #include "storage/engine.h"
 
 namespace mops::services::approvals {
@@ -15,6 +17,15 @@ inline constexpr char kDeadlineTimer[] = "approval.deadline";
 inline constexpr int kMaxGroups = 20;
 inline constexpr int kMaxGroupUsers = 100;
 inline constexpr size_t kMaxUrlLength = 2000;
+
+// The approvals of workflow approval stages: asked for (or resubmitted)
+// when a stage is entered, cancelled with the run. `subjects` checks their
+// subjects, as CreateApproval does; it outlives the reactions.
+void RegisterReactions(Reactions& reactions, const Subjects* subjects);
+
+// An unused approval id (a workflow stage names its approval before the
+// reaction asks for it). Not reserved: draw them within one command.
+absl::StatusOr<std::string> FreshApprovalId(const storage::Reader& reader);
 
 // The approval.reminder timer: approval.reminder to who still has to
 // decide, while the round it was set for is open.

@@ -13,7 +13,7 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindApprovalService(
     const Authenticator& auth, storage::Engine& engine,
     const Subjects& subjects) {
   return Binder("mops.v1.ApprovalService", auth, engine)
-      .Command("CreateApproval", commands::CreateApproval{&subjects})
+      .Command("CreateApproval", commands::CreateApproval{&subjects, ""})
       .Query<queries::GetApproval>("GetApproval")
       .Query("ListApprovals", queries::ListApprovals{engine.clock()})
       .Command<commands::DecideApproval>("DecideApproval")

@@ -46,6 +46,20 @@ void RegisterReactions(Reactions& reactions);
 absl::Status CheckSubject(const storage::Reader& reader,
                           absl::string_view field, absl::string_view name);
 
+// The project "projects/{p}"; NOT_FOUND naming it (a workflow run reads
+// its team and owner).
+absl::StatusOr<v1::Project> GetProject(const storage::Reader& reader,
+                                       absl::string_view name);
+// Whether the task "projects/{p}/tasks/{t}" is open (not done, not
+// cancelled); false when it is gone.
+absl::StatusOr<bool> TaskIsOpen(const storage::Reader& reader,
+                                absl::string_view name);
+
+// An unused task id in project `project` ("projects/{p}"); not reserved:
+// draw the ids of one command's tasks together and keep them apart.
+absl::StatusOr<std::string> FreshTaskId(const storage::Reader& reader,
+                                        absl::string_view project);
+
 // The task.overdue timer.
 absl::Status FireOverdue(storage::Txn& txn,
                          const mops::internal::v1::TimerRecord& timer);

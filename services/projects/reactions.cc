@@ -51,6 +51,7 @@ absl::Status RecordUnblocked(Txn& txn, const v1::Event& cause) {
 void RegisterReactions(Reactions& reactions) {
   reactions.On("task.state_changed", "projects.unblock-dependents",
                RecordUnblocked);
+  RegisterWorkflowReactions(reactions);
 }
 
 }  // namespace mops::services::projects

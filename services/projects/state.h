@@ -42,6 +42,9 @@ absl::Status ValidateLabels(
     absl::string_view field,
     const google::protobuf::RepeatedPtrField<std::string>& labels);
 bool IsOpen(v1::Task::State state);
+// Tasks of workflow stages (workflow_reactions.cc); RegisterReactions calls
+// it.
+void RegisterWorkflowReactions(Reactions& reactions);
 
 // ---- projects
 

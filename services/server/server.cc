@@ -15,6 +15,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "services/admin/service.h"
+#include "services/approvals/approvals.h"
 #include "services/approvals/service.h"
 #include "services/calendars/calendars.h"
 #include "services/calendars/service.h"
@@ -120,6 +121,8 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   engine_options.clock = options.clock;
   engine_options.after_command = server->reactions_.Hook();
   projects::RegisterReactions(server->reactions_);
+  approvals::RegisterReactions(server->reactions_, &server->subjects_);
+  workflows::RegisterReactions(server->reactions_);
   RETURN_IF_ERROR(server->reactions_.Check());
   RegisterKeySpaces(engine_options.key_spaces);
   projects::RegisterTimerUpgrades(engine_options);
@@ -138,6 +141,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   identity::RegisterTimers(*server->engine_);
   projects::RegisterTimers(*server->engine_);
   approvals::RegisterTimers(*server->engine_);
+  workflows::RegisterTimers(*server->engine_);
   server->engine_->Start();
   server->retention_ = std::make_unique<RetentionRunner>(server->engine_.get(),
                                                          options.retention);

@@ -176,17 +176,4 @@ bool Taken(EdgeLabel label, absl::string_view branch) {
   return false;
 }
 
-Readiness Ready(const StageGraph& g, int stage,
-                const std::vector<v1::WorkflowStageState>& states) {
-  if (g.In(stage).empty()) return Readiness::kStart;
-  bool any_taken = false;
-  for (const Edge& e : g.In(stage)) {
-    const v1::WorkflowStageState& from = states[e.from];
-    if (from.state() == v1::WorkflowStageState::SKIPPED) continue;
-    if (from.state() != v1::WorkflowStageState::DONE) return Readiness::kWait;
-    any_taken = any_taken || Taken(e.label, from.branch());
-  }
-  return any_taken ? Readiness::kStart : Readiness::kSkip;
-}
-
 }  // namespace mops::services::workflows

@@ -75,8 +75,18 @@ bool Taken(EdgeLabel label, absl::string_view branch);
 // none); it is skipped when all are finished and none is taken. A stage
 // with no `after` starts at once.
 enum class Readiness { kWait, kStart, kSkip };
-Readiness Ready(const StageGraph& g, int stage,
-                const std::vector<v1::WorkflowStageState>& states);
+template <typename States>
+Readiness Ready(const StageGraph& g, int stage, const States& states) {
+  if (g.In(stage).empty()) return Readiness::kStart;
+  bool any_taken = false;
+  for (const Edge& e : g.In(stage)) {
+    const v1::WorkflowStageState& from = states[e.from];
+    if (from.state() == v1::WorkflowStageState::SKIPPED) continue;
+    if (from.state() != v1::WorkflowStageState::DONE) return Readiness::kWait;
+    any_taken = any_taken || Taken(e.label, from.branch());
+  }
+  return any_taken ? Readiness::kStart : Readiness::kSkip;
+}
 
 }  // namespace mops::services::workflows
 

@@ -19,6 +19,23 @@ MOPS_DECLARE_QUERY(ListWorkflowTemplateVersions,
                    v1::ListWorkflowTemplateVersionsRequest,
                    v1::ListWorkflowTemplateVersionsResponse);
 
+// Runs with their projection computed now (run_queries.cc); they read the
+// engine's clock.
+struct GetWorkflow {
+  using Request = v1::GetWorkflowRequest;
+  using Response = v1::Workflow;
+  const storage::Clock* clock = nullptr;
+  absl::Status Run(const storage::Reader& reader, const Principal& p,
+                   const Request& req, Response* out) const;
+};
+struct ListWorkflows {
+  using Request = v1::ListWorkflowsRequest;
+  using Response = v1::ListWorkflowsResponse;
+  const storage::Clock* clock = nullptr;
+  absl::Status Run(const storage::Reader& reader, const Principal& p,
+                   const Request& req, Response* out) const;
+};
+
 }  // namespace mops::services::workflows::queries
 
 #endif  // MOPS_SERVICES_WORKFLOWS_QUERIES_H_

@@ -7,21 +7,6 @@
 #include "services/workflows/queries.h"
 
 namespace mops::services::workflows {
-namespace {
-
-// The run RPCs answer UNIMPLEMENTED until runs land (issue 17 continues).
-template <typename Req, typename Resp>
-struct NotYet {
-  using Request = Req;
-  using Response = Resp;
-  absl::Status Run(const storage::Reader&, const Principal&, const Request&,
-                   Response*) const {
-    return absl::UnimplementedError(
-        "workflow runs are not available in this build yet; templates are");
-  }
-};
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<grpc::Service>> BindWorkflowService(
     const Authenticator& auth, storage::Engine& engine) {
@@ -37,16 +22,13 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindWorkflowService(
       .Command<commands::PublishWorkflowTemplate>("PublishWorkflowTemplate")
       .Command<commands::DeprecateWorkflowTemplateVersion>(
           "DeprecateWorkflowTemplateVersion")
-      .Query<NotYet<v1::StartWorkflowRequest, v1::Workflow>>("StartWorkflow")
-      .Query<NotYet<v1::GetWorkflowRequest, v1::Workflow>>("GetWorkflow")
-      .Query<NotYet<v1::ListWorkflowsRequest, v1::ListWorkflowsResponse>>(
-          "ListWorkflows")
-      .Query<NotYet<v1::CancelWorkflowRequest, v1::Workflow>>("CancelWorkflow")
-      .Query<NotYet<v1::SuspendWorkflowRequest, v1::Workflow>>(
-          "SuspendWorkflow")
-      .Query<NotYet<v1::ResumeWorkflowRequest, v1::Workflow>>("ResumeWorkflow")
-      .Query<NotYet<v1::MigrateWorkflowRequest, v1::Workflow>>(
-          "MigrateWorkflow")
+      .Command<commands::StartWorkflow>("StartWorkflow")
+      .Query("GetWorkflow", queries::GetWorkflow{engine.clock()})
+      .Query("ListWorkflows", queries::ListWorkflows{engine.clock()})
+      .Command<commands::CancelWorkflow>("CancelWorkflow")
+      .Command<commands::SuspendWorkflow>("SuspendWorkflow")
+      .Command<commands::ResumeWorkflow>("ResumeWorkflow")
+      .Command<commands::MigrateWorkflow>("MigrateWorkflow")
       .Finish();
 }
 

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "services/common/reactions.h"
 #include "services/common/rpc.h"
 #include "storage/engine.h"
 #include "storage/key_spaces.h"
@@ -16,6 +17,11 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> BindWorkflowService(
     const Authenticator& auth, storage::Engine& engine);
 
 void RegisterKeySpaces(storage::KeySpaceRegistry& registry);
+
+// Runs advance on their tasks' and approvals' events (reactions.cc).
+void RegisterReactions(Reactions& reactions);
+// workflow.stage_due and workflow.wait (timers.cc).
+void RegisterTimers(storage::Engine& engine);
 
 }  // namespace mops::services::workflows
 

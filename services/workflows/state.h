@@ -49,6 +49,23 @@ v1::WorkflowTemplate Spec(const v1::WorkflowTemplate& t);
 absl::Status FillDraftChanged(const storage::Reader& reader,
                               absl::string_view id, v1::WorkflowTemplate* t);
 
+// ---- runs
+
+// The id of "workflows/{w}"; INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::string> ParseRunName(absl::string_view field,
+                                         absl::string_view name);
+// NOT_FOUND naming it when absent.
+absl::StatusOr<v1::Workflow> LoadRun(const storage::Reader& reader,
+                                     absl::string_view id);
+// Sets etag and update time and writes the run; a new one also gets its
+// row in the index by template.
+void SaveRun(storage::Txn& txn, v1::Workflow* w, bool created);
+// PERMISSION_DENIED unless `p` is an admin or a member of the run's
+// project's team; `action` completes "... may".
+absl::Status RequireProjectMember(const storage::Reader& reader,
+                                  const Principal& p, absl::string_view project,
+                                  absl::string_view action);
+
 // PERMISSION_DENIED unless `p` is an admin or a lead of `team`
 // ("teams/{t}"); `action` completes "only admins and leads of ... may".
 absl::Status RequireTeamLead(const storage::Reader& reader, const Principal& p,

@@ -119,6 +119,11 @@ absl::Status CheckTaskStage(const std::string& field,
                                {kProjectOwner, kRunStarter}, "users"));
     }
     RETURN_IF_ERROR(CheckDuration(f + ".estimate", spec.estimate()));
+    // Tasks take labels that are ids; a bad one would fail the stage.
+    for (int k = 0; k < spec.labels_size(); ++k) {
+      RETURN_IF_ERROR(
+          ValidateId(absl::StrCat(f, ".labels[", k, "]"), spec.labels(k)));
+    }
   }
   return absl::OkStatus();
 }

@@ -58,7 +58,8 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
     // one); reads write nothing (-1).
     const double per_commit = f.at("commands_per_group_commit").number_value();
     if (scenario == "create-task" || scenario == "update-task" ||
-        scenario == "decide-approval" || scenario == "delete-project") {
+        scenario == "decide-approval" || scenario == "delete-project" ||
+        scenario == "advance-workflow") {
       EXPECT_GE(per_commit, 1.0) << scenario;
     } else if (scenario == "health" || scenario == "get-task") {
       EXPECT_EQ(per_commit, -1.0) << scenario;
@@ -86,7 +87,8 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
   }
   for (const char* s :
        {"health", "get-task", "create-task", "update-task", "decide-approval",
-        "inbox", "list-tasks", "delete-project", "watch", "webhook"}) {
+        "inbox", "list-tasks", "delete-project", "watch", "webhook",
+        "advance-workflow"}) {
     EXPECT_TRUE(seen.count({s, 1})) << s;
     EXPECT_TRUE(seen.count({s, 2})) << s;
   }

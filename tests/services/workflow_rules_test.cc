@@ -421,6 +421,13 @@ TEST(TemplateRulesTest, TheTargetIsADateOrTimeVariable) {
                         "time variable"));
 }
 
+TEST(TemplateRulesTest, TaskLabelsAreIds) {
+  v1::WorkflowTemplate t = Parse(kCampaign);
+  t.mutable_stages(0)->mutable_task()->mutable_tasks(0)->add_labels("Not ok");
+  EXPECT_THAT(Msg(ValidateTemplate(t)),
+              HasSubstr("stages[brief].task.tasks[0].labels[0]"));
+}
+
 TEST(TemplateRulesTest, ACycleIsRefusedButAReworkEdgeIsNot) {
   // creative <- legal's rework is fine (the campaign); an `after` loop is not.
   absl::Status s = ValidateTemplate(Parse(R"pb(

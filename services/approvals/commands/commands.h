@@ -4,6 +4,8 @@
 #ifndef MOPS_SERVICES_APPROVALS_COMMANDS_COMMANDS_H_
 #define MOPS_SERVICES_APPROVALS_COMMANDS_COMMANDS_H_
 
+#include <string>
+
 #include "mops/v1/approvals.pb.h"
 #include "services/common/command.h"
 #include "services/common/subjects.h"
@@ -16,6 +18,9 @@ struct CreateApproval {
   using Request = v1::CreateApprovalRequest;
   using Response = v1::Approval;
   const Subjects* subjects = nullptr;
+  // Set by a reaction that chose the name (a workflow stage names its
+  // approval up front); a caller's approval gets a fresh id.
+  std::string id;
   absl::Status Validate(const Request& req) const;
   absl::Status Apply(storage::Txn& txn, const Principal& p, const Request& req,
                      Response* out) const;

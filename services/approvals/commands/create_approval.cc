@@ -65,6 +65,11 @@ absl::Status CreateApproval::Validate(const Request& req) const {
   RETURN_IF_ERROR(ValidateLength("approval.asset_version", a.asset_version(),
                                  kMaxDisplayNameLength));
   RETURN_IF_ERROR(ValidateSubject(*subjects, a.subject()));
+  // Only a workflow run links its approvals (the reaction calls Apply).
+  if (!a.workflow().empty() || !a.workflow_stage().empty()) {
+    return absl::InvalidArgumentError(
+        "approval.workflow and approval.workflow_stage are output only");
+  }
   if (a.groups().empty()) {
     return absl::InvalidArgumentError(
         "approval.groups: at least one approver group is needed");
@@ -99,11 +104,19 @@ absl::Status CreateApproval::Apply(Txn& txn, const Principal& p,
   if (a.deadline_action() == v1::Approval::DEADLINE_ACTION_UNSPECIFIED) {
     a.set_deadline_action(v1::Approval::EXPIRE);
   }
-  ASSIGN_OR_RETURN(const std::string id,
-                   FreshId(txn, Cf::kRecords, 'a', [](const std::string& i) {
-                     return keys::Approval(i);
-                   }));
-  a.set_name(absl::StrCat("approvals/", id));
+  std::string fresh = id;
+  if (fresh.empty()) {
+    ASSIGN_OR_RETURN(
+        fresh, FreshId(txn, Cf::kRecords, 'a',
+                       [](const std::string& i) { return keys::Approval(i); }));
+  } else {
+    ASSIGN_OR_RETURN(auto existing, txn.Get(Cf::kRecords, keys::Approval(id)));
+    if (existing) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("approval \"approvals/", id, "\" already exists"));
+    }
+  }
+  a.set_name(absl::StrCat("approvals/", fresh));
   a.set_requester(p.UserName());
   a.set_state(v1::Approval::PENDING);
   a.set_round(1);

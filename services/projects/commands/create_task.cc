@@ -20,6 +20,11 @@ absl::Status CreateTask::Validate(const Request& req) const {
   if (!req.task_id().empty())
     RETURN_IF_ERROR(ValidateId("task_id", req.task_id()));
   RETURN_IF_ERROR(ValidateRequired("task.title", req.task().title()));
+  // Only a workflow run links its tasks (the reaction calls Apply).
+  if (!req.task().workflow().empty() || !req.task().workflow_stage().empty()) {
+    return absl::InvalidArgumentError(
+        "task.workflow and task.workflow_stage are output only");
+  }
   return ValidateTaskFields(req.task());
 }
 
@@ -73,6 +78,8 @@ absl::Status CreateTask::Apply(Txn& txn, const Principal& p, const Request& req,
   *task.mutable_labels() = in.labels();
   *task.mutable_custom_fields() = in.custom_fields();
   *task.mutable_dependencies() = in.dependencies();
+  task.set_workflow(in.workflow());
+  task.set_workflow_stage(in.workflow_stage());
   RETURN_IF_ERROR(ResolveDependencies(txn, {project_id, task_id}, &task));
   *task.mutable_create_time() = ToProtoTime(txn.Now());
   SaveTask(txn, nullptr, &task);
