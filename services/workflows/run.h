@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -143,12 +144,17 @@ class Run {
   absl::Status EnterTasks(int i);
   absl::Status EnterApproval(int i);
   absl::Status SetDeadline(int i);
+  // The history's stage_entered, naming who was left out.
+  void RecordEntered(const StageState& s);
   void Skip(int i);
   std::string SkipReason(int i) const;
   // "project.team", "{{designer}}", "teams/legal" as a name ("" when a
   // variable is unset).
   absl::StatusOr<std::string> Resolve(absl::string_view ref,
                                       absl::string_view collection);
+  // The same without checking that it exists.
+  absl::StatusOr<std::string> ResolveName(absl::string_view ref,
+                                          absl::string_view collection);
 
   storage::Txn* txn_;
   v1::Workflow w_;
@@ -161,6 +167,8 @@ class Run {
   // Ids drawn for tasks and approvals this command: they are made by
   // reactions after it, so the store cannot tell two draws apart.
   std::set<std::string> drawn_;
+  // People and teams Resolve left out of the stage being entered.
+  std::vector<std::string> left_out_;
 };
 
 // "workflows/{w}".

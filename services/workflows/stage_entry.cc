@@ -11,6 +11,7 @@
 #include "services/approvals/approvals.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
+#include "services/identity/identity.h"
 #include "services/projects/projects.h"
 #include "services/workflows/projection.h"
 #include "services/workflows/run.h"
@@ -56,6 +57,32 @@ std::string Joined(const Values& values) {
 
 absl::StatusOr<std::string> Run::Resolve(absl::string_view ref,
                                          absl::string_view collection) {
+  ASSIGN_OR_RETURN(std::string name, ResolveName(ref, collection));
+  if (name.empty()) return name;
+  // Someone who left (or a team deleted) since the run started must not
+  // fail the command that completed the previous stage: the work goes
+  // unassigned (to the project's team), and the history says so.
+  absl::string_view id = name;
+  absl::ConsumePrefix(&id, absl::StrCat(collection, "/"));
+  bool usable = true;
+  if (collection == "users") {
+    absl::StatusOr<std::shared_ptr<const v1::User>> u =
+        identity::SharedUser(*txn_, id);
+    if (!u.ok() && !absl::IsNotFound(u.status())) return u.status();
+    usable = u.ok() && (*u)->state() == v1::User::ACTIVE;
+  } else {
+    absl::StatusOr<std::shared_ptr<const v1::Team>> t =
+        identity::SharedTeam(*txn_, id);
+    if (!t.ok() && !absl::IsNotFound(t.status())) return t.status();
+    usable = t.ok();
+  }
+  if (usable) return name;
+  left_out_.push_back(name);
+  return std::string();
+}
+
+absl::StatusOr<std::string> Run::ResolveName(absl::string_view ref,
+                                             absl::string_view collection) {
   if (ref == kProjectTeam || ref == kProjectOwner) {
     if (!project_) {
       ASSIGN_OR_RETURN(project_, projects::GetProject(*txn_, w_.project()));
@@ -213,9 +240,19 @@ absl::Status Run::EnterTasks(int i) {
     t->set_workflow(w_.name());
     t->set_workflow_stage(s.id());
   }
-  Record(History::STAGE_ENTERED, &s);
+  RecordEntered(s);
   EmitStage(std::move(e), i);
   return absl::OkStatus();
+}
+
+void Run::RecordEntered(const StageState& s) {
+  Record(History::STAGE_ENTERED, &s,
+         left_out_.empty()
+             ? ""
+             : absl::StrCat(absl::StrJoin(left_out_, ", "),
+                            left_out_.size() == 1 ? " is" : " are",
+                            " gone or deactivated; left out"));
+  left_out_.clear();
 }
 
 absl::Status Run::EnterApproval(int i) {
@@ -243,16 +280,25 @@ absl::Status Run::EnterApproval(int i) {
     a->set_title(Clamp(Render(title, all), kMaxDisplayNameLength));
     a->set_details(Clamp(Render(spec.details(), all), kMaxDescriptionLength));
     for (const v1::ApproverGroup& g : spec.groups()) {
-      v1::ApproverGroup* out = a->add_groups();
-      *out = g;
+      v1::ApproverGroup group = g;
       if (!g.team().empty()) {
-        ASSIGN_OR_RETURN(*out->mutable_team(), Resolve(g.team(), "teams"));
+        ASSIGN_OR_RETURN(*group.mutable_team(), Resolve(g.team(), "teams"));
       }
-      out->clear_users();
+      group.clear_users();
       for (const std::string& u : g.users()) {
         ASSIGN_OR_RETURN(std::string user, Resolve(u, "users"));
-        if (!user.empty()) out->add_users(std::move(user));
+        if (!user.empty()) group.add_users(std::move(user));
       }
+      // A group whose people all left out has no one to ask.
+      if (!group.team().empty() || !group.users().empty() ||
+          group.requester_manager()) {
+        *a->add_groups() = std::move(group);
+      }
+    }
+    if (a->groups().empty()) {
+      // Rather than no approval at all: the project's team decides.
+      ASSIGN_OR_RETURN(*a->add_groups()->mutable_team(),
+                       Resolve(kProjectTeam, "teams"));
     }
     const std::string subject = Render(spec.subject(), all);
     a->set_subject(subject.empty() ? w_.project() : subject);
@@ -263,7 +309,7 @@ absl::Status Run::EnterApproval(int i) {
     a->set_workflow(w_.name());
     a->set_workflow_stage(s.id());
   }
-  Record(History::STAGE_ENTERED, &s);
+  RecordEntered(s);
   EmitStage(std::move(e), i);
   return absl::OkStatus();
 }

@@ -302,6 +302,37 @@ TEST_F(WorkflowRunsTest, StartChecksWhoVariablesAndVersions) {
   EXPECT_EQ(all.workflows_size(), 0);
 }
 
+TEST_F(WorkflowRunsTest, PeopleAreCheckedAtStartAndLeftOutWhenTheyLeaveLater) {
+  PublishTemplate("campaign", Template());
+  auto vars = kSmallBudget;
+  vars["designer"] = "users/nobody";
+  v1::Workflow w;
+  grpc::Status s = Start(member_, "workflowTemplates/campaign", vars, &w);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "variables[designer]"))
+      << s.error_message();
+
+  ASSERT_TRUE(
+      Start(member_, "workflowTemplates/campaign", kSmallBudget, &w).ok());
+  v1::DeactivateUserRequest off;
+  off.set_name("users/des");
+  v1::User u;
+  ASSERT_TRUE(Call(identity_.get(), &v1::IdentityService::Stub::DeactivateUser,
+                   admin_token_, off, &u)
+                  .ok());
+  // Completing the brief still works; the creative task is unassigned.
+  CompleteStage(w.name(), "brief", member_);
+  w = Run(w.name());
+  ASSERT_EQ(Stage(w, "creative").state(), StageState::ACTIVE);
+  EXPECT_EQ(Task(Stage(w, "creative").tasks(0)).assignee(), "");
+  bool noted = false;
+  for (const History& h : w.history()) {
+    noted = noted || (h.stage() == "creative" &&
+                      absl::StrContains(h.outcome(), "users/des is gone"));
+  }
+  EXPECT_TRUE(noted);
+}
+
 TEST_F(WorkflowRunsTest, ListFiltersOnStateStageAndRisk) {
   PublishTemplate("campaign", Template());
   v1::Workflow soon, later;

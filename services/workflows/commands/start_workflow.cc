@@ -1,3 +1,4 @@
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -7,6 +8,7 @@
 #include "services/common/events.h"
 #include "services/common/ids.h"
 #include "services/common/validation.h"
+#include "services/identity/identity.h"
 #include "services/projects/projects.h"
 #include "services/workflows/commands/commands.h"
 #include "services/workflows/keys.h"
@@ -55,6 +57,40 @@ absl::StatusOr<v1::WorkflowTemplateVersion> VersionToStart(
                    "deprecated; publish it first"));
 }
 
+// The users and teams the run names exist, and the users are active: a
+// stage that gives them work later would have no one to give it to.
+absl::Status CheckPeople(const storage::Reader& reader,
+                         const v1::WorkflowTemplate& spec,
+                         const Values& values) {
+  for (const v1::WorkflowVariable& v : spec.variables()) {
+    auto it = values.find(v.name());
+    if (it == values.end()) continue;
+    absl::string_view id = it->second;
+    if (v.type() == v1::WorkflowVariable::USER) {
+      absl::ConsumePrefix(&id, "users/");
+      absl::StatusOr<std::shared_ptr<const v1::User>> u =
+          identity::SharedUser(reader, id);
+      if (!u.ok()) {
+        return absl::Status(
+            u.status().code(),
+            absl::StrCat(VariableField(v.name()), ": ", u.status().message()));
+      }
+      if ((*u)->state() != v1::User::ACTIVE) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            VariableField(v.name()), ": ", it->second, " is deactivated"));
+      }
+    } else if (v.type() == v1::WorkflowVariable::TEAM) {
+      absl::ConsumePrefix(&id, "teams/");
+      absl::Status s = identity::SharedTeam(reader, id).status();
+      if (!s.ok()) {
+        return absl::Status(
+            s.code(), absl::StrCat(VariableField(v.name()), ": ", s.message()));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status StartWorkflow::Validate(const Request& req) const {
@@ -77,6 +113,7 @@ absl::Status StartWorkflow::Apply(Txn& txn, const Principal& p,
   const v1::WorkflowTemplate& spec = version.template_();
   ASSIGN_OR_RETURN(Values values,
                    ResolveValues(spec.variables(), req.variables()));
+  RETURN_IF_ERROR(CheckPeople(txn, spec, values));
   std::string id = req.workflow_id();
   if (id.empty()) {
     ASSIGN_OR_RETURN(
