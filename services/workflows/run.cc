@@ -53,10 +53,8 @@ absl::StatusOr<const calendars::BusinessClock*> Clocks::Get(
 
 absl::StatusOr<Run> Run::Load(Txn& txn, absl::string_view id, Mover mover) {
   ASSIGN_OR_RETURN(v1::Workflow w, LoadRun(txn, id));
-  absl::string_view template_id = w.template_();
-  absl::ConsumePrefix(&template_id, "workflowTemplates/");
   ASSIGN_OR_RETURN(v1::WorkflowTemplateVersion v,
-                   LoadVersion(txn, template_id, w.template_version()));
+                   LoadVersion(txn, TemplateIdOf(w), w.template_version()));
   ASSIGN_OR_RETURN(StageGraph g, StageGraph::Build(v.template_().stages()));
   return Run(txn, std::move(w), std::move(*v.mutable_template_()), std::move(g),
              mover);

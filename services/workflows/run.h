@@ -75,7 +75,6 @@ class Run {
 
   v1::Workflow& workflow() { return w_; }
   const v1::WorkflowTemplate& spec() const { return spec_; }
-  const StageGraph& graph() const { return graph_; }
   int Index(absl::string_view stage) const { return graph_.Index(stage); }
   StageState& stage(int i) { return *w_.mutable_stages(i); }
   bool running() const { return w_.state() == v1::Workflow::RUNNING; }
@@ -120,7 +119,6 @@ class Run {
   // The run as a command answers it: with its projection as of now.
   absl::Status Answer(v1::Workflow* out);
 
-  Clocks& clocks() { return clocks_; }
   // The calendar of stage `i`: its own, else the run's.
   absl::StatusOr<const calendars::BusinessClock*> ClockOf(int i);
   Values values() const;

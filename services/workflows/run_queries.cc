@@ -4,7 +4,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/strip.h"
 #include "services/common/filter.h"
 #include "services/common/pagination.h"
 #include "services/common/time_util.h"
@@ -34,10 +33,9 @@ class Versions {
         absl::StrCat(w.template_(), "@", w.template_version());
     auto it = loaded_.find(key);
     if (it == loaded_.end()) {
-      absl::string_view id = w.template_();
-      absl::ConsumePrefix(&id, "workflowTemplates/");
-      ASSIGN_OR_RETURN(v1::WorkflowTemplateVersion v,
-                       LoadVersion(reader_, id, w.template_version()));
+      ASSIGN_OR_RETURN(
+          v1::WorkflowTemplateVersion v,
+          LoadVersion(reader_, TemplateIdOf(w), w.template_version()));
       ASSIGN_OR_RETURN(StageGraph g, StageGraph::Build(v.template_().stages()));
       it = loaded_
                .emplace(key,

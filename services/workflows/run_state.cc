@@ -22,6 +22,12 @@ absl::StatusOr<std::string> ParseRunName(absl::string_view field,
   return ParseId(field, name, "workflows/*");
 }
 
+absl::string_view TemplateIdOf(const v1::Workflow& w) {
+  absl::string_view id = w.template_();
+  absl::ConsumePrefix(&id, "workflowTemplates/");
+  return id;
+}
+
 absl::StatusOr<v1::Workflow> LoadRun(const Reader& reader,
                                      absl::string_view id) {
   v1::Workflow w;
@@ -47,9 +53,7 @@ void SaveRun(Txn& txn, v1::Workflow* w, bool created) {
   }
   txn.PutProto(Cf::kRecords, keys::Workflow(id), *w);
   if (created) {
-    absl::string_view t = w->template_();
-    absl::ConsumePrefix(&t, "workflowTemplates/");
-    txn.Put(Cf::kIndex, keys::RunByTemplate(t, id), "");
+    txn.Put(Cf::kIndex, keys::RunByTemplate(TemplateIdOf(*w), id), "");
   }
 }
 

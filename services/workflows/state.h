@@ -54,6 +54,8 @@ absl::Status FillDraftChanged(const storage::Reader& reader,
 // The id of "workflows/{w}"; INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<std::string> ParseRunName(absl::string_view field,
                                          absl::string_view name);
+// The template id of a run's "workflowTemplates/{t}".
+absl::string_view TemplateIdOf(const v1::Workflow& w);
 // NOT_FOUND naming it when absent.
 absl::StatusOr<v1::Workflow> LoadRun(const storage::Reader& reader,
                                      absl::string_view id);

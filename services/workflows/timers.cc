@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "mops/internal/v1/records.pb.h"
+#include "services/common/time_util.h"
 #include "services/workflows/run.h"
 #include "services/workflows/service.h"
 #include "services/workflows/state.h"
@@ -36,8 +37,7 @@ absl::StatusOr<std::pair<std::optional<Run>, int>> Matching(
   if (!run->running() || i < 0) return std::make_pair(std::nullopt, -1);
   const StageState& s = run->workflow().stages(i);
   if (s.state() != StageState::ACTIVE || s.round() != payload->round() ||
-      s.due_time().SerializeAsString() !=
-          (payload->*when)().SerializeAsString()) {
+      FromProtoTime(s.due_time()) != FromProtoTime((payload->*when)())) {
     return std::make_pair(std::nullopt, -1);
   }
   return std::make_pair(std::optional<Run>(*std::move(run)), i);

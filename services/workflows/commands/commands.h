@@ -24,11 +24,9 @@ MOPS_DECLARE_COMMAND(DeprecateWorkflowTemplateVersion,
 
 MOPS_DECLARE_COMMAND(StartWorkflow, v1::StartWorkflowRequest, v1::Workflow);
 MOPS_DECLARE_COMMAND(CancelWorkflow, v1::CancelWorkflowRequest, v1::Workflow);
-MOPS_DECLARE_COMMAND(SuspendWorkflow, v1::SuspendWorkflowRequest,
-                     v1::Workflow);
+MOPS_DECLARE_COMMAND(SuspendWorkflow, v1::SuspendWorkflowRequest, v1::Workflow);
 MOPS_DECLARE_COMMAND(ResumeWorkflow, v1::ResumeWorkflowRequest, v1::Workflow);
-MOPS_DECLARE_COMMAND(MigrateWorkflow, v1::MigrateWorkflowRequest,
-                     v1::Workflow);
+MOPS_DECLARE_COMMAND(MigrateWorkflow, v1::MigrateWorkflowRequest, v1::Workflow);
 
 }  // namespace mops::services::workflows::commands
 

@@ -2,7 +2,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "services/common/events.h"
 #include "services/common/time_util.h"
 #include "services/common/validation.h"
@@ -53,8 +52,7 @@ absl::Status MigrateWorkflow::Apply(Txn& txn, const Principal& p,
         absl::StrCat("target_version: ", w.name(), " runs version ",
                      w.template_version(), "; it moves to a newer one"));
   }
-  absl::string_view template_id = w.template_();
-  absl::ConsumePrefix(&template_id, "workflowTemplates/");
+  const absl::string_view template_id = TemplateIdOf(w);
   ASSIGN_OR_RETURN(v1::WorkflowTemplateVersion from,
                    LoadVersion(txn, template_id, w.template_version()));
   ASSIGN_OR_RETURN(v1::WorkflowTemplateVersion to,
