@@ -189,6 +189,13 @@ class Parser {
           absl::StrCat("expected a field name, found \"", Peek(), "\""));
     std::string field(text_.substr(pos_, end - pos_));
     auto spec = schema_.find(field);
+    // A map field is one entry "NAME.*" standing for every "NAME.KEY".
+    for (size_t dot = field.find('.');
+         spec == schema_.end() && dot != std::string::npos;
+         dot = field.find('.', dot + 1)) {
+      if (dot + 1 < field.size())
+        spec = schema_.find(field.substr(0, dot) + ".*");
+    }
     if (spec == schema_.end()) {
       std::vector<std::string> names;
       for (const auto& [name, s] : schema_) names.push_back(name);

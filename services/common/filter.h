@@ -71,6 +71,8 @@ struct FieldSpec {
   // the filter's error ("... for FIELD at position N").
   std::function<absl::StatusOr<Value>(absl::string_view literal)> parse;
 };
+// A key "NAME.*" accepts every field "NAME.KEY" (a map's entries; the
+// leftmost such entry wins); the Getter is asked for the full "NAME.KEY".
 using Schema = std::map<std::string, FieldSpec>;
 
 using Getter = std::function<Value(const std::string& field)>;
