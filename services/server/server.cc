@@ -15,6 +15,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "services/admin/service.h"
+#include "services/agreements/service.h"
 #include "services/approvals/approvals.h"
 #include "services/approvals/service.h"
 #include "services/calendars/calendars.h"
@@ -85,6 +86,7 @@ void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
   approvals::RegisterKeySpaces(registry);
   webhooks::RegisterKeySpaces(registry);
   workflows::RegisterKeySpaces(registry);
+  agreements::RegisterKeySpaces(registry);
 }
 
 absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
@@ -123,11 +125,13 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   projects::RegisterReactions(server->reactions_);
   approvals::RegisterReactions(server->reactions_, &server->subjects_);
   workflows::RegisterReactions(server->reactions_);
+  agreements::RegisterReactions(server->reactions_);
   RETURN_IF_ERROR(server->reactions_.Check());
   RegisterKeySpaces(engine_options.key_spaces);
   projects::RegisterTimerUpgrades(engine_options);
   approvals::RegisterTimerUpgrades(engine_options);
   server->subjects_.Register("projects/", projects::CheckSubject);
+  server->subjects_.Register("agreements/", agreements::CheckSubject);
   ASSIGN_OR_RETURN(server->engine_, storage::Engine::Open(engine_options));
   server->hub_ = std::make_unique<feed::WatchHub>();
   server->dispatcher_ = std::make_unique<webhooks::Dispatcher>(
@@ -142,6 +146,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   projects::RegisterTimers(*server->engine_);
   approvals::RegisterTimers(*server->engine_);
   workflows::RegisterTimers(*server->engine_);
+  agreements::RegisterTimers(*server->engine_);
   server->engine_->Start();
   server->retention_ = std::make_unique<RetentionRunner>(server->engine_.get(),
                                                          options.retention);
@@ -178,6 +183,9 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
           [d = server->dispatcher_.get()] { d->Changed(); }));
   ASSIGN_OR_RETURN(server->workflows_, workflows::BindWorkflowService(
                                            *server->auth_, *server->engine_));
+  ASSIGN_OR_RETURN(server->agreements_,
+                   agreements::BindAgreementService(
+                       *server->auth_, *server->engine_, server->subjects_));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -193,6 +201,7 @@ absl::StatusOr<std::unique_ptr<MopsServer>> MopsServer::Start(
   builder.RegisterService(server->calendars_.get());
   builder.RegisterService(server->webhooks_.get());
   builder.RegisterService(server->workflows_.get());
+  builder.RegisterService(server->agreements_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {
     server->engine_->Close();

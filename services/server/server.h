@@ -96,6 +96,7 @@ class MopsServer {
   std::unique_ptr<grpc::Service> calendars_;
   std::unique_ptr<grpc::Service> webhooks_;
   std::unique_ptr<grpc::Service> workflows_;
+  std::unique_ptr<grpc::Service> agreements_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<RetentionRunner> retention_;
   bool shut_down_ = false;

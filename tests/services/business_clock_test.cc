@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/business_calendars.h"
 
 namespace mops::services::calendars {
 namespace {
@@ -27,25 +28,11 @@ absl::Time T(const std::string& rfc3339) {
   return t;
 }
 
-struct Shift {
-  int weekday;
-  std::string start, end;
-};
+using testing::Shift;
 
 BusinessClock Clock(const std::string& zone, const std::vector<Shift>& hours,
                     const std::vector<std::string>& holidays = {}) {
-  v1::Calendar c;
-  c.set_time_zone(zone);
-  for (const Shift& h : hours) {
-    auto* w = c.add_working_hours();
-    w->set_weekday(h.weekday);
-    w->set_start(h.start);
-    w->set_end(h.end);
-  }
-  for (const auto& h : holidays) c.add_holidays(h);
-  absl::StatusOr<BusinessClock> clock = BusinessClock::FromProto(c);
-  EXPECT_TRUE(clock.ok()) << clock.status();
-  return *std::move(clock);
+  return testing::MakeBusinessClock(zone, hours, holidays);
 }
 
 // The same windows Monday to Friday.
