@@ -29,6 +29,9 @@ void AddWebhook(CLI::App& app, Cli& cli, std::function<void()>& action);
 // workflow template ... (workflow.cc); workflow start, list, show, cancel,
 // suspend, resume, migrate (workflow_run.cc).
 void AddWorkflow(CLI::App& app, Cli& cli, std::function<void()>& action);
+// ola ... (aliases agreement, agreements): operating-level agreements and
+// their clocks (agreement.cc).
+void AddAgreement(CLI::App& app, Cli& cli, std::function<void()>& action);
 
 }  // namespace mops::cli
 

@@ -59,7 +59,7 @@ std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
     if (subs.empty()) return "";  // a positional argument, not a command
     CLI::App* next = nullptr;
     for (CLI::App* sub : subs) {
-      if (sub->get_name() == arg) next = sub;
+      if (sub->check_name(arg)) next = sub;  // its name or an alias
     }
     if (next == nullptr) return arg;
     level = next;
@@ -91,9 +91,10 @@ int Run(int argc, char** argv) {
 
   // The nouns, in the order `mops --help` lists them.
   std::function<void()> action;
-  for (const auto& add : {AddLogin, AddTeam, AddUser, AddToken, AddGrant,
-                          AddAdmin, AddEvents, AddProject, AddTask,
-                          AddApprovals, AddCalendar, AddWebhook, AddWorkflow}) {
+  for (const auto& add :
+       {AddLogin, AddTeam, AddUser, AddToken, AddGrant, AddAdmin, AddEvents,
+        AddProject, AddTask, AddApprovals, AddCalendar, AddWebhook, AddWorkflow,
+        AddAgreement}) {
     add(app, cli, action);
   }
   OneValuePerFlag(app);

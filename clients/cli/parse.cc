@@ -97,4 +97,15 @@ google::protobuf::Timestamp ParseWhen(const std::string& flag,
   return ts;
 }
 
+CLI::Validator VersionNumber() {
+  return CLI::Validator(
+      [](std::string& v) {
+        int64_t n = 0;
+        return absl::SimpleAtoi(v, &n) && n > 0
+                   ? std::string()
+                   : v + " is not a version number (1, 2, ...)";
+      },
+      "N");
+}
+
 }  // namespace mops::cli

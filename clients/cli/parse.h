@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "CLI/CLI.hpp"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -60,6 +61,10 @@ std::chrono::milliseconds ParseTimeout(const std::string& text);
 // UTC); `flag` names the flag in the error.
 google::protobuf::Timestamp ParseWhen(const std::string& flag,
                                       const std::string& text);
+
+// The check of a flag that takes a version number (1, 2, ...): "--version:
+// 0 is not a version number (1, 2, ...)".
+CLI::Validator VersionNumber();
 
 }  // namespace mops::cli
 

@@ -1,17 +1,11 @@
 // mops workflow template ...: process templates as files (apply, like
 // kubectl apply), their versions, publishing and deprecating.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "clients/cli/apply_file.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/parse.h"
 #include "clients/cli/template_file.h"
@@ -27,38 +21,6 @@ using WorkflowStub = api::WorkflowService::Stub;
 
 std::string TemplateName(const std::string& id) {
   return ResourceName("workflowTemplates", id);
-}
-
-std::string ReadTemplateFile(const std::string& path) {
-  std::ifstream in(path == "-" ? "/dev/stdin" : path, std::ios::binary);
-  if (!in) throw CliError{kExitUsage, "-f: cannot read " + path};
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// `diff -u` of two texts (diffutils is in every Debian): "" when equal.
-std::string UnifiedDiff(const std::string& a, const std::string& b,
-                        const std::string& label_a,
-                        const std::string& label_b) {
-  if (a == b) return "";
-  char dir[] = "/tmp/mops-diff-XXXXXX";
-  if (mkdtemp(dir) == nullptr) return "(cannot make a temporary folder)\n";
-  const std::string fa = std::string(dir) + "/a", fb = std::string(dir) + "/b";
-  std::ofstream(fa) << a;
-  std::ofstream(fb) << b;
-  const std::string cmd =
-      absl::StrCat("diff -u --label '", label_a, "' --label '", label_b, "' ",
-                   fa, " ", fb, " 2>&1");
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-  }
-  unlink(fa.c_str());
-  unlink(fb.c_str());
-  rmdir(dir);
-  return out;
 }
 
 Table TemplatesTable(
@@ -101,8 +63,7 @@ void AddApply(CLI::App* tmpl, Cli& cli, std::function<void()>& action) {
                   "publish would; change nothing");
   OnCall<Workflows>(
       apply, cli, action, [&cli, file, dry_run](const Workflows& rpc) {
-        api::WorkflowTemplate t =
-            ParseTemplateFile(ReadTemplateFile(*file), *file);
+        api::WorkflowTemplate t = ParseTemplateFile(ReadFileFlag(*file), *file);
         api::WorkflowTemplate current;
         bool exists = true;
         try {

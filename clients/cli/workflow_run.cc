@@ -310,14 +310,7 @@ void AddMigrate(CLI::App* workflow, Cli& cli, std::function<void()>& action) {
   migrate->add_option("RUN", f->id, "Run: w1 or workflows/w1")->required();
   migrate->add_option("--to-version", f->to_version, "The version to move to")
       ->required()
-      ->check(CLI::Validator(
-          [](std::string& v) {
-            int64_t n = 0;
-            return absl::SimpleAtoi(v, &n) && n > 0
-                       ? std::string()
-                       : v + " is not a version number (1, 2, ...)";
-          },
-          "N"));
+      ->check(VersionNumber());
   migrate->add_option("--map", f->maps,
                       "OLD=NEW: a stage of the run's version -> a stage of "
                       "the new one (default: the same id); repeatable");
