@@ -36,6 +36,7 @@ void CancelClockTimer(Txn& txn, ClockRecord* r) {
   if (r->timer_key().empty()) return;
   txn.CancelTimer(absl::HexStringToBytes(r->timer_key()));
   r->clear_timer_key();
+  r->clear_timer_time();
 }
 
 absl::Status ArmClock(Txn& txn, const v1::AgreementTerm& term,
@@ -58,6 +59,7 @@ absl::Status ArmClock(Txn& txn, const v1::AgreementTerm& term,
   // Hex: the key is binary and the field a string.
   r->set_timer_key(
       absl::BytesToHexString(txn.SetTimer(fire, std::move(timer))));
+  *r->mutable_timer_time() = ToProtoTime(fire);
   return absl::OkStatus();
 }
 
@@ -160,11 +162,15 @@ absl::Status FireClockTimer(Txn& txn, const TimerRecord& timer) {
   RETURN_IF_ERROR(loaded.status());
   ClockRecord r = *std::move(loaded);
   const v1::ClockCycle& cycle = r.clock().current();
+  // Stale: the cycle moved on, or this is not the clock's timer (one set
+  // again after a failure while a newer one was armed).
   if (cycle.number() != payload.cycle() || IsStopped(cycle) ||
-      IsPaused(cycle)) {
-    return absl::OkStatus();  // stale: the cycle moved on
+      IsPaused(cycle) ||
+      FromProtoTime(r.timer_time()) != FromProtoTime(payload.fire_time())) {
+    return absl::OkStatus();
   }
   r.clear_timer_key();  // this one, fired
+  r.clear_timer_time();
   ASSIGN_OR_RETURN(
       std::shared_ptr<const CompiledAgreement> a,
       LoadCompiled(txn, ref.agreement, r.clock().agreement_version()));
@@ -182,15 +188,15 @@ absl::Status FireClockTimer(Txn& txn, const TimerRecord& timer) {
     RETURN_IF_ERROR(Reach(txn, *a, *term->term, *bc, m, &r));
   }
   RETURN_IF_ERROR(ArmClock(txn, *term->term, *bc, &r));
-  SaveClock(txn, &r);
-  return absl::OkStatus();
+  return SaveClock(txn, &r);
 }
 
 absl::Status ForRead(CalendarCache& calendars, const v1::AgreementTerm* term,
                      absl::Time now, v1::Clock* c) {
   if (!IsStopped(c->current())) {
+    const CycleCalendar cal = CycleCalendarOf(*c, c->current());
     ASSIGN_OR_RETURN(const calendars::BusinessClock* bc,
-                     calendars.Get(c->calendar(), c->calendar_version()));
+                     calendars.Get(cal.name, cal.version));
     RETURN_IF_ERROR(RefreshCycle(c->mutable_current(), *bc, now));
   }
   c->set_at_risk(AtRisk(term, c->current()));

@@ -4,11 +4,14 @@
 // clock, started (or opens its next cycle).
 #include "services/agreements/clocks.h"
 
+#include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
@@ -58,6 +61,11 @@ absl::StatusOr<std::string> CalendarCache::CalendarOf(
   return t.calendar().empty() ? calendars::DefaultCalendarName() : t.calendar();
 }
 
+CycleCalendar CycleCalendarOf(const v1::Clock& c, const v1::ClockCycle& cycle) {
+  if (cycle.calendar().empty()) return {c.calendar(), c.calendar_version()};
+  return {cycle.calendar(), cycle.calendar_version()};
+}
+
 std::string ClockSubjectOf(const v1::Event& e) {
   const v1::WorkflowStageEvent* stage = nullptr;
   switch (e.payload_case()) {
@@ -84,25 +92,43 @@ std::string ClockSubjectOf(const v1::Event& e) {
 
 namespace {
 
+// Whether clocks can be under `subject` ("projects/p" holds its tasks',
+// "workflows/w" its stages'): a collection and an id, not an approval.
+bool MayHoldClocks(absl::string_view subject) {
+  return std::count(subject.begin(), subject.end(), '/') == 1 &&
+         !absl::StartsWith(subject, "approvals/");
+}
+
 // What one event does to the clocks of one agreement.
 class Driver {
  public:
-  Driver(Txn& txn, const v1::Event& e, std::string type)
+  Driver(Txn& txn, const v1::Event& e, const std::string& type,
+         CalendarCache& calendars)
       : txn_(txn),
         e_(e),
-        type_(std::move(type)),
+        type_(type),
         subject_(ClockSubjectOf(e)),
-        calendars_(txn) {}
+        calendars_(calendars) {}
 
   absl::Status Run(absl::string_view id) {
     ASSIGN_OR_RETURN(std::optional<AgreementHead> head, FindHead(txn_, id));
     if (!head || head->active_version() == 0) return absl::OkStatus();
     ASSIGN_OR_RETURN(active_, LoadCompiled(txn_, id, head->active_version()));
-    for (size_t i = 0; i < active_->terms.size(); ++i) {
-      const CompiledTerm& term = active_->terms[i];
-      if (!Names(term.types)) continue;
-      RETURN_IF_ERROR(OnSubject(term, static_cast<int>(i)));
-      if (Names(term.closing_types)) RETURN_IF_ERROR(UnderSubject(term));
+    // The terms that may care: the active version's, and those of the
+    // versions before it, whose open clocks move on their own conditions.
+    std::vector<std::shared_ptr<const CompiledAgreement>> versions = {active_};
+    for (int64_t v : head->superseded_versions()) {
+      ASSIGN_OR_RETURN(versions.emplace_back(), LoadCompiled(txn_, id, v));
+    }
+    std::set<std::string> seen;
+    const bool under = subject_ == e_.subject() && MayHoldClocks(subject_);
+    for (const auto& version : versions) {
+      for (const CompiledTerm& term : version->terms) {
+        const std::string& term_id = term.term->id();
+        if (!Names(term.types) || !seen.insert(term_id).second) continue;
+        RETURN_IF_ERROR(OnSubject(term_id));
+        if (under) RETURN_IF_ERROR(UnderSubject(term_id));
+      }
     }
     return absl::OkStatus();
   }
@@ -131,22 +157,26 @@ class Driver {
     return v->Term(c.term());
   }
 
-  absl::Status OnSubject(const CompiledTerm& term, int index) {
+  // An open clock moves on its version's conditions; otherwise the active
+  // version's term may start one.
+  absl::Status OnSubject(const std::string& term_id) {
     ASSIGN_OR_RETURN(std::optional<ClockRecord> r,
-                     FindClock(txn_, active_->id, term.term->id(), subject_));
+                     FindClock(txn_, active_->id, term_id, subject_));
     if (r && !IsStopped(r->clock().current())) return Move(&*r);
-    if (Match(term.start) == nullptr) return absl::OkStatus();
-    return Start(term, index, std::move(r));
+    const CompiledTerm* term = active_->Term(term_id);
+    if (term == nullptr || Match(term->start) == nullptr) {
+      return absl::OkStatus();
+    }
+    return Start(*term, static_cast<int>(term - active_->terms.data()),
+                 std::move(r));
   }
 
   // Stop and cancel conditions reach the clocks of the subjects under the
   // event's own: a run cancelled, a project deleted.
-  absl::Status UnderSubject(const CompiledTerm& term) {
-    ASSIGN_OR_RETURN(
-        std::vector<ClockRecord> under,
-        ClocksUnder(txn_, active_->id, term.term->id(), e_.subject()));
+  absl::Status UnderSubject(const std::string& term_id) {
+    ASSIGN_OR_RETURN(std::vector<ClockRecord> under,
+                     ClocksUnder(txn_, active_->id, term_id, e_.subject()));
     for (ClockRecord& r : under) {
-      if (r.clock().subject() == subject_) continue;  // moved already
       if (IsStopped(r.clock().current())) continue;
       RETURN_IF_ERROR(Move(&r, /*closing_only=*/true));
     }
@@ -158,40 +188,69 @@ class Driver {
     if (term == nullptr) return absl::OkStatus();  // left by recalculation
     v1::Clock* c = r->mutable_clock();
     v1::ClockCycle* cycle = c->mutable_current();
-    ASSIGN_OR_RETURN(const calendars::BusinessClock* bc,
-                     calendars_.Get(c->calendar(), c->calendar_version()));
-    const absl::Time now = txn_.Now();
-    v1::Event out;
+    // Matched first: the calendar is read only for a clock that moves.
+    enum { kCancel, kStop, kResume, kPause } action;
+    const CompiledCondition* pause = nullptr;
     if (Match(term->cancel) != nullptr) {
-      RETURN_IF_ERROR(CancelCycle(cycle, *bc, now));
-      out.mutable_agreement_clock_cancelled();
+      action = kCancel;
     } else if (Match(term->stop) != nullptr) {
-      RETURN_IF_ERROR(StopCycle(cycle, *bc, now, c->provider()));
-      if (cycle->state() == v1::ClockCycle::MET) {
-        out.mutable_agreement_clock_met();
-      } else {
-        out.mutable_agreement_clock_stopped();
-      }
+      action = kStop;
     } else if (closing_only) {
       return absl::OkStatus();
-    } else if (const CompiledCondition* m = Match(term->resume);
-               m != nullptr && IsPaused(*cycle)) {
-      ASSIGN_OR_RETURN(bool moved, ResumeCycle(cycle, *bc, now));
-      if (!moved) return absl::OkStatus();
-      out.mutable_agreement_clock_resumed();
-    } else if (const CompiledCondition* m = Match(term->pause);
-               m != nullptr && !IsPaused(*cycle)) {
-      const std::string charged =
-          m->spec->charged_to().empty() ? c->customer() : m->spec->charged_to();
-      RETURN_IF_ERROR(RefreshCycle(cycle, *bc, now));
-      if (!PauseCycle(cycle, now, m->spec->reason(), charged)) {
-        return absl::OkStatus();
-      }
-      out.mutable_agreement_clock_paused()->set_reason(m->spec->reason());
+    } else if (IsPaused(*cycle) && Match(term->resume) != nullptr) {
+      action = kResume;
+    } else if (!IsPaused(*cycle) && (pause = Match(term->pause)) != nullptr) {
+      action = kPause;
     } else {
       return absl::OkStatus();
     }
+    const CycleCalendar cal = CycleCalendarOf(*c, *cycle);
+    ASSIGN_OR_RETURN(const calendars::BusinessClock* bc,
+                     calendars_.Get(cal.name, cal.version));
+    const absl::Time now = txn_.Now();
+    v1::Event out;
+    switch (action) {
+      case kCancel:
+        RETURN_IF_ERROR(CancelCycle(cycle, *bc, now));
+        out.mutable_agreement_clock_cancelled();
+        break;
+      case kStop:
+        RETURN_IF_ERROR(StopCycle(cycle, *bc, now, c->provider()));
+        if (cycle->state() == v1::ClockCycle::MET) {
+          out.mutable_agreement_clock_met();
+        } else {
+          out.mutable_agreement_clock_stopped();
+        }
+        break;
+      case kResume:
+        RETURN_IF_ERROR(ResumeCycle(cycle, *bc, now).status());
+        out.mutable_agreement_clock_resumed();
+        break;
+      case kPause: {
+        const std::string& charged = pause->spec->charged_to().empty()
+                                         ? c->customer()
+                                         : pause->spec->charged_to();
+        RETURN_IF_ERROR(RefreshCycle(cycle, *bc, now));
+        PauseCycle(cycle, now, pause->spec->reason(), charged);
+        out.mutable_agreement_clock_paused()->set_reason(pause->spec->reason());
+        break;
+      }
+    }
     return Record(*term->term, *bc, r, std::move(out));
+  }
+
+  // The target the first matching segment sets, else the term's.
+  std::pair<std::string, std::string> TargetFor(const CompiledTerm& term) {
+    const v1::AgreementTerm& t = *term.term;
+    for (size_t i = 0; i < term.segments.size(); ++i) {
+      for (const EventCondition& s : term.segments[i]) {
+        if (s.event_type() == type_ && s.Matches(e_)) {
+          const v1::TermSegment& segment = t.segments(static_cast<int>(i));
+          return {segment.name(), segment.target()};
+        }
+      }
+    }
+    return {"default", t.target()};
   }
 
   absl::Status Start(const CompiledTerm& term, int index,
@@ -205,17 +264,7 @@ class Driver {
     if (!IsEffective(active_->agreement, now, bc->calendar().time_zone())) {
       return absl::OkStatus();
     }
-    std::string segment = "default";
-    std::string target = t.target();
-    for (size_t i = 0; i < term.segments.size() && segment == "default"; ++i) {
-      for (const EventCondition& s : term.segments[i]) {
-        if (s.event_type() == type_ && s.Matches(e_)) {
-          segment = t.segments(static_cast<int>(i)).name();
-          target = t.segments(static_cast<int>(i)).target();
-          break;
-        }
-      }
-    }
+    auto [segment, target] = TargetFor(term);
     ASSIGN_OR_RETURN(BusinessSpan span, ParseSpan("target", target));
     ASSIGN_OR_RETURN(absl::Duration d, SpanDuration(span, *bc, now));
     ClockRecord record;
@@ -227,12 +276,20 @@ class Driver {
     }
     v1::Clock* c = record.mutable_clock();
     const int number = r ? c->current().number() + 1 : 1;
-    *c->mutable_current() = StartCycle(number, now, d, std::move(segment));
+    v1::ClockCycle* cycle = c->mutable_current();
+    *cycle = StartCycle(number, now, d, std::move(segment));
+    cycle->set_agreement_version(active_->agreement.version());
+    cycle->set_calendar(calendar);
+    cycle->set_calendar_version(cal.version);
+    // A new cycle counts on the active version: the term as it says now.
     c->set_term_title(t.title());
+    c->set_provider(t.provider());
+    c->set_customer(t.customer());
+    c->set_metric(t.metric());
     c->set_agreement_version(active_->agreement.version());
     c->set_calendar(calendar);
     c->set_calendar_version(cal.version);
-    RETURN_IF_ERROR(RefreshCycle(c->mutable_current(), *bc, now));
+    RETURN_IF_ERROR(RefreshCycle(cycle, *bc, now));
     v1::Event out;
     out.mutable_agreement_clock_started();
     return Record(t, *bc, &record, std::move(out));
@@ -247,16 +304,13 @@ class Driver {
     c->set_name(ClockName(active_->id, clock_id));
     c->set_term(t.id());
     c->set_subject(subject_);
-    c->set_provider(t.provider());
-    c->set_customer(t.customer());
-    c->set_metric(t.metric());
   }
 
   absl::Status Record(const v1::AgreementTerm& term,
                       const calendars::BusinessClock& bc, ClockRecord* r,
                       v1::Event out) {
     RETURN_IF_ERROR(ArmClock(txn_, term, bc, r));
-    SaveClock(txn_, r);
+    RETURN_IF_ERROR(SaveClock(txn_, r));
     v1::Clock* shown = ClockPayloadOf(&out)->mutable_clock();
     *shown = r->clock();
     shown->set_at_risk(AtRisk(&term, shown->current()));
@@ -266,9 +320,9 @@ class Driver {
 
   Txn& txn_;
   const v1::Event& e_;
-  const std::string type_;
+  const std::string& type_;
   const std::string subject_;
-  CalendarCache calendars_;
+  CalendarCache& calendars_;
   std::shared_ptr<const CompiledAgreement> active_;
   std::vector<std::shared_ptr<const CompiledAgreement>> kept_;
 };
@@ -278,8 +332,10 @@ class Driver {
 absl::Status DriveClocks(Txn& txn, const v1::Event& e) {
   const std::string type = EventTypeOf(e);
   ASSIGN_OR_RETURN(std::vector<std::string> ids, ActiveFor(txn, type));
+  if (ids.empty()) return absl::OkStatus();
+  CalendarCache calendars(txn);
   for (const std::string& id : ids) {
-    Driver driver(txn, e, type);
+    Driver driver(txn, e, type, calendars);
     RETURN_IF_ERROR(driver.Run(id));
   }
   return absl::OkStatus();

@@ -1,6 +1,6 @@
 // Clocks at work: what moves them (events matching a term's conditions,
 // the milestone timer) and what they record. Internal to the agreements
-// domain; reactions.cc and timers.cc call in here.
+// domain: clocks.cc (events), clock_timer.cc (the timer, reads).
 #ifndef MOPS_SERVICES_AGREEMENTS_CLOCKS_H_
 #define MOPS_SERVICES_AGREEMENTS_CLOCKS_H_
 
@@ -44,6 +44,14 @@ class CalendarCache {
   std::map<std::pair<std::string, int64_t>, calendars::BusinessClock> clocks_;
   std::map<std::string, int64_t> current_;  // name -> its current version
 };
+
+// The calendar version a cycle counts on: its own, else its clock's (a
+// cycle recorded before cycles kept theirs).
+struct CycleCalendar {
+  std::string name;
+  int64_t version;
+};
+CycleCalendar CycleCalendarOf(const v1::Clock& c, const v1::ClockCycle& cycle);
 
 // The subject a clock measures for an event: a workflow stage event's
 // "workflows/{w}/stages/{s}", otherwise the event's subject.

@@ -27,7 +27,8 @@ inline constexpr storage::KeySpace kClock{0x29, "agreement clock",
 inline constexpr storage::KeySpace kClockBySubject{
     0x8A, "index of agreement clocks by subject", storage::Cf::kIndex,
     storage::HeadShape::kFirstString};
-// event type, agreement -> "" (active agreements with a condition on it)
+// event type, agreement -> "" (an active agreement whose active version,
+// or a version before it with clocks that may be open, names the type)
 inline constexpr storage::KeySpace kActiveByType{
     0x8B, "index of active agreements by event type", storage::Cf::kIndex,
     storage::HeadShape::kFirstString};

@@ -69,24 +69,20 @@ struct TermTally {
   std::map<std::pair<std::string, std::string>, absl::Duration> paused;
 };
 
-void Tally(const v1::Clock& c, const v1::ClockCycle& cycle,
-           const calendars::BusinessClock& bc, absl::Time now, TermTally* t,
-           v1::AgreementReport* out) {
+absl::Status Tally(const v1::Clock& c, const v1::ClockCycle& cycle,
+                   const calendars::BusinessClock& bc, absl::Time now,
+                   TermTally* t, v1::AgreementReport* out) {
   v1::TermReport& r = t->report;
   r.set_started(r.started() + 1);
-  switch (cycle.state()) {
-    case v1::ClockCycle::MET:
-      r.set_met(r.met() + 1);
-      break;
-    case v1::ClockCycle::BREACHED:
-    case v1::ClockCycle::BREACHED_STOPPED:
-      r.set_breached(r.breached() + 1);
-      break;
-    case v1::ClockCycle::CANCELLED:
-      r.set_cancelled(r.cancelled() + 1);
-      break;
-    default:
-      r.set_running(r.running() + 1);
+  // A breach counts whatever came after it (a pause, a cancel).
+  if (cycle.has_breach()) {
+    r.set_breached(r.breached() + 1);
+  } else if (cycle.state() == v1::ClockCycle::MET) {
+    r.set_met(r.met() + 1);
+  } else if (cycle.state() == v1::ClockCycle::CANCELLED) {
+    r.set_cancelled(r.cancelled() + 1);
+  } else {
+    r.set_running(r.running() + 1);
   }
   if (cycle.state() == v1::ClockCycle::MET ||
       cycle.state() == v1::ClockCycle::BREACHED_STOPPED) {
@@ -95,10 +91,11 @@ void Tally(const v1::Clock& c, const v1::ClockCycle& cycle,
   const absl::Time end =
       cycle.has_stop_time() ? FromProtoTime(cycle.stop_time()) : now;
   for (const v1::ClockPause& p : cycle.pauses()) {
-    absl::StatusOr<absl::Duration> d =
+    ASSIGN_OR_RETURN(
+        absl::Duration d,
         bc.Elapsed(FromProtoTime(p.start_time()),
-                   p.has_end_time() ? FromProtoTime(p.end_time()) : end);
-    if (d.ok()) t->paused[{p.reason(), p.charged_to()}] += *d;
+                   p.has_end_time() ? FromProtoTime(p.end_time()) : end));
+    t->paused[{p.reason(), p.charged_to()}] += d;
   }
   if (cycle.has_breach()) {
     v1::BreachEntry* b = out->add_breaches();
@@ -108,9 +105,17 @@ void Tally(const v1::Clock& c, const v1::ClockCycle& cycle,
     b->set_cycle(cycle.number());
     *b->mutable_breach() = cycle.breach();
     if (cycle.has_stop_time()) *b->mutable_stop_time() = cycle.stop_time();
-    *b->mutable_elapsed() = cycle.elapsed();
+    if (IsStopped(cycle)) {
+      *b->mutable_elapsed() = cycle.elapsed();
+    } else {
+      // Open: its business time as of now (only breaches need it; a
+      // report computes no due times).
+      ASSIGN_OR_RETURN(absl::Duration run, RunTime(cycle, bc, now));
+      *b->mutable_elapsed() = ToProtoDuration(run);
+    }
     *b->mutable_target() = cycle.target();
   }
+  return absl::OkStatus();
 }
 
 void Finish(TermTally* t) {
@@ -174,18 +179,20 @@ absl::Status GetAgreementReport::Run(const Reader& reader, const Principal&,
         }
         const CompiledTerm* term = v->Term(c.term());
         if (term == nullptr) return true;
-        absl::StatusOr<const calendars::BusinessClock*> bc =
-            calendars.Get(c.calendar(), c.calendar_version());
-        if (!(failed = bc.status()).ok()) return false;
-        if (!(failed = ForRead(calendars, term->term, now, &c)).ok()) {
-          return false;
-        }
         out->set_clocks(out->clocks() + 1);
+        auto in_period = [&](const v1::ClockCycle* cycle) {
+          const absl::Time start = FromProtoTime(cycle->start_time());
+          return start >= period.from && start < period.to;
+        };
         for (const v1::ClockCycle* cycle :
              Counted(c, term->term->counted_cycles())) {
-          const absl::Time start = FromProtoTime(cycle->start_time());
-          if (start < period.from || start >= period.to) continue;
-          Tally(c, *cycle, **bc, now, &tally_of(*term->term), out);
+          if (!in_period(cycle)) continue;
+          const CycleCalendar cal = CycleCalendarOf(c, *cycle);
+          absl::StatusOr<const calendars::BusinessClock*> bc =
+              calendars.Get(cal.name, cal.version);
+          if (!(failed = bc.status()).ok()) return false;
+          failed = Tally(c, *cycle, **bc, now, &tally_of(*term->term), out);
+          if (!failed.ok()) return false;
         }
         return true;
       }));
@@ -261,16 +268,19 @@ absl::Status GetWaitLedger::Run(const Reader& reader, const Principal&,
       reader, Cf::kRecords, keys::AllClocksPrefix(), "",
       [&](absl::string_view, ClockRecord&& r) {
         const v1::Clock& c = r.clock();
-        absl::StatusOr<const calendars::BusinessClock*> bc =
-            calendars.Get(c.calendar(), c.calendar_version());
-        if (!(failed = bc.status()).ok()) return false;
         out->set_clocks(out->clocks() + 1);
+        auto add = [&](const v1::ClockCycle& cycle) {
+          const CycleCalendar cal = CycleCalendarOf(c, cycle);
+          absl::StatusOr<const calendars::BusinessClock*> bc =
+              calendars.Get(cal.name, cal.version);
+          failed = bc.ok() ? AddWaits(c, cycle, **bc, now, period, &ledger)
+                           : bc.status();
+          return failed.ok();
+        };
         for (const v1::ClockCycle& cycle : c.previous_cycles()) {
-          failed = AddWaits(c, cycle, **bc, now, period, &ledger);
-          if (!failed.ok()) return false;
+          if (!add(cycle)) return false;
         }
-        failed = AddWaits(c, c.current(), **bc, now, period, &ledger);
-        return failed.ok();
+        return add(c.current());
       }));
   RETURN_IF_ERROR(failed);
   *out->mutable_from() = ToProtoTime(period.from);

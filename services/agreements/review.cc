@@ -1,5 +1,6 @@
 #include "services/agreements/review.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,8 +37,14 @@ absl::Status Activate(Txn& txn, const v1::Event& cause, const std::string& id,
     *old.mutable_end_time() = ToProtoTime(txn.Now());
     SaveVersion(txn, id, &old);
     // Its open clocks still move on its conditions until a recalculation.
-    ASSIGN_OR_RETURN(auto compiled, LoadCompiled(txn, id, before));
-    types = compiled->types;
+    h.mutable_superseded_versions()->Add(before);
+    std::rotate(h.mutable_superseded_versions()->begin(),
+                h.mutable_superseded_versions()->end() - 1,
+                h.mutable_superseded_versions()->end());
+  }
+  for (int64_t superseded : h.superseded_versions()) {
+    ASSIGN_OR_RETURN(auto compiled, LoadCompiled(txn, id, superseded));
+    types.insert(types.end(), compiled->types.begin(), compiled->types.end());
   }
   v.set_state(v1::Agreement::ACTIVE);
   v.clear_review_note();

@@ -1,5 +1,6 @@
 #include "services/agreements/service.h"
 
+#include "absl/strings/str_cat.h"
 #include "mops/v1/agreements.grpc.pb.h"
 #include "services/agreements/commands/commands.h"
 #include "services/agreements/keys.h"
@@ -37,7 +38,9 @@ void RegisterKeySpaces(storage::KeySpaceRegistry& registry) {
 absl::Status CheckSubject(const storage::Reader& reader,
                           absl::string_view field, absl::string_view name) {
   ASSIGN_OR_RETURN(VersionRef ref, ParseAgreementName(field, name));
-  return LoadVersion(reader, ref.id, ref.version).status();
+  absl::Status s = LoadVersion(reader, ref.id, ref.version).status();
+  if (s.ok()) return s;
+  return absl::Status(s.code(), absl::StrCat(field, ": ", s.message()));
 }
 
 }  // namespace mops::services::agreements

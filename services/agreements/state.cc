@@ -213,9 +213,10 @@ absl::StatusOr<std::vector<ClockRecord>> ClocksUnder(
   return out;
 }
 
-void SaveClock(Txn& txn, ClockRecord* r) {
+absl::Status SaveClock(Txn& txn, ClockRecord* r) {
   v1::Clock* c = r->mutable_clock();
   absl::StatusOr<ClockRef> ref = ParseClockName("clock", c->name());
+  if (!ref.ok()) return absl::InternalError(ref.status().message());
   if (!c->has_create_time()) {
     *c->mutable_create_time() = ToProtoTime(txn.Now());
     txn.Put(Cf::kIndex,
@@ -225,6 +226,7 @@ void SaveClock(Txn& txn, ClockRecord* r) {
   *c->mutable_update_time() = ToProtoTime(txn.Now());
   c->clear_at_risk();  // computed on read
   txn.PutProto(Cf::kRecords, keys::Clock(ref->agreement, ref->clock), *r);
+  return absl::OkStatus();
 }
 
 absl::Status RequireSteward(const Reader& reader, const Principal& p,

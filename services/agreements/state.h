@@ -80,8 +80,9 @@ absl::StatusOr<ClockRecord> LoadClock(const storage::Reader& reader,
                                       absl::string_view agreement_id,
                                       absl::string_view clock_id);
 // Stamps update_time and writes the clock; a new one (no create_time yet)
-// also gets its row by subject.
-void SaveClock(storage::Txn& txn, ClockRecord* r);
+// also gets its row by subject. INTERNAL for a clock name the server did
+// not make.
+absl::Status SaveClock(storage::Txn& txn, ClockRecord* r);
 
 // PERMISSION_DENIED unless `p` is an admin, a lead of a party's team or a
 // liaison of `a`; `action` completes "... may".

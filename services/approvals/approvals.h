@@ -53,6 +53,10 @@ absl::StatusOr<v1::Approval> ResubmitApprovalAs(storage::Txn& txn,
                                                 const Principal& p,
                                                 absl::string_view name,
                                                 absl::string_view comment);
+// Cancels a pending approval, or one whose changes were requested, with
+// the server's authority (`p` is named in the event).
+absl::Status CancelApprovalAs(storage::Txn& txn, const Principal& p,
+                              absl::string_view name);
 // The decision concerns `agreement`: its liaisons `users` join the pending
 // approval `name` as one more group (one of them decides), recorded on the
 // group, with approval.liaisons_added. The requester and people already

@@ -65,6 +65,16 @@ absl::StatusOr<v1::Approval> ResubmitApprovalAs(Txn& txn, const Principal& p,
   return out;
 }
 
+absl::Status CancelApprovalAs(Txn& txn, const Principal& p,
+                              absl::string_view name) {
+  Principal authority = p;
+  authority.admin = true;  // the caller's right to replace it was checked
+  v1::CancelApprovalRequest req;
+  req.set_name(std::string(name));
+  v1::Approval out;
+  return commands::CancelApproval().Apply(txn, authority, req, &out);
+}
+
 absl::Status AddLiaisonGroup(Txn& txn, const v1::Event& cause,
                              absl::string_view name,
                              absl::string_view agreement,

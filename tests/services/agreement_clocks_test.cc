@@ -179,8 +179,15 @@ class AgreementClocksTest : public AgreementsTest {
     return r;
   }
 
-  bool WaitForClockEvent(const std::string& type, const std::string& clock) {
-    return WaitForEvent(type, clock);
+  // RecalculateClocks of the agreement as sam (a sales lead).
+  v1::RecalculateClocksResponse Recalculate(const std::string& id) {
+    v1::RecalculateClocksRequest req;
+    req.set_agreement("agreements/" + id);
+    v1::RecalculateClocksResponse resp;
+    grpc::Status s =
+        Call(agreements_.get(), &AgStub::RecalculateClocks, sam_, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
   }
 };
 
@@ -275,11 +282,21 @@ TEST_F(AgreementClocksTest, AP0LeadBreachesOnceEscalatesAndIsOwedBySales) {
   EXPECT_EQ(At(c.current().breach().time()), T("2026-11-23T10:00:00Z"));
   EXPECT_EQ(CountEvents("agreement.clock_warning", c.name()), 2);
 
+  // Blocked after its breach: paused, and still counted as breached.
+  SetNow("2026-11-23T10:10:00Z");
+  ASSERT_TRUE(Block(t.name(), "no phone number").ok());
+  EXPECT_EQ(ClockOn("ms", t.name()).current().state(), Cycle::PAUSED);
+  v1::AgreementReport open =
+      Report("ms", "2026-11-23T00:00:00Z", "2026-11-24T00:00:00Z");
+  EXPECT_EQ(open.terms(0).breached(), 1);
+  EXPECT_EQ(open.terms(0).running(), 0);
+
   SetNow("2026-11-23T10:30:00Z");
   ASSERT_TRUE(TaskAction(&v1::TaskService::Stub::CancelTask, t.name()).ok());
   c = ClockOn("ms", t.name());
   EXPECT_EQ(c.current().state(), Cycle::BREACHED_STOPPED);
-  EXPECT_EQ(D(c.current().elapsed()), absl::Minutes(90));
+  // 09:00-10:10 ran; the pause from 10:10 to the stop does not count.
+  EXPECT_EQ(D(c.current().elapsed()), absl::Minutes(70));
   EXPECT_EQ(CountEvents("agreement.clock_breached", c.name()), 1);
   EXPECT_EQ(CountEvents("agreement.clock_stopped", c.name()), 1);
 
@@ -289,7 +306,7 @@ TEST_F(AgreementClocksTest, AP0LeadBreachesOnceEscalatesAndIsOwedBySales) {
   EXPECT_EQ(r.terms(0).percent_met(), 0);
   ASSERT_EQ(r.breaches_size(), 1);
   EXPECT_EQ(r.breaches(0).subject(), t.name());
-  EXPECT_EQ(D(r.breaches(0).elapsed()), absl::Minutes(90));
+  EXPECT_EQ(D(r.breaches(0).elapsed()), absl::Minutes(70));
 }
 
 TEST_F(AgreementClocksTest, ALeadLateOnFridayIsDueMondayMorning) {
@@ -407,12 +424,7 @@ TEST_F(AgreementClocksTest, ACalendarChangeMovesClocksOnlyWhenRecalculated) {
   EXPECT_EQ(c.calendar_version(), 1) << "never moved silently";
   EXPECT_EQ(At(c.current().due_time()), T("2026-11-23T11:00:00Z"));
 
-  v1::RecalculateClocksRequest req;
-  req.set_agreement("agreements/ms");
-  v1::RecalculateClocksResponse resp;
-  ASSERT_TRUE(
-      Call(agreements_.get(), &AgStub::RecalculateClocks, sam_, req, &resp)
-          .ok());
+  const v1::RecalculateClocksResponse resp = Recalculate("ms");
   EXPECT_EQ(resp.recalculated(), 1);
   EXPECT_EQ(resp.left_alone(), 1);
   c = ClockOn("ms", open.name());
@@ -477,6 +489,72 @@ TEST_F(AgreementClocksTest, ALegalReviewStageIsMeasuredAndItsLiaisonsDecide) {
           .ok());
   EXPECT_EQ(ClockOn("ml", w2.name() + "/stages/legal").current().state(),
             Cycle::CANCELLED);
+}
+
+TEST_F(AgreementClocksTest, ClocksOfAnOlderVersionMoveOnItsConditions) {
+  Use("ms", kSales);
+  SetNow("2026-11-23T09:00:00Z");
+  const v1::Task old = MakeTask("Lead 1", "teams/sales", {"mql"});
+  // Version 2 stops only on DONE: a started MQL is not answered any more.
+  v1::Agreement v2 = Parse(kSales);
+  v2.mutable_terms(0)->mutable_stop(0)->set_filter(
+      "labels:mql AND state = DONE");
+  ASSERT_TRUE(Update(admin_token_, "ms", v2).ok());
+  Activate("ms");
+  const v1::Task fresh = MakeTask("Lead 2", "teams/sales", {"mql"});
+  EXPECT_EQ(ClockOn("ms", old.name()).agreement_version(), 1);
+  EXPECT_EQ(ClockOn("ms", fresh.name()).agreement_version(), 2);
+
+  SetNow("2026-11-23T09:30:00Z");
+  ASSERT_TRUE(TaskAction(&v1::TaskService::Stub::StartTask, old.name()).ok());
+  ASSERT_TRUE(TaskAction(&v1::TaskService::Stub::StartTask, fresh.name()).ok());
+  EXPECT_EQ(ClockOn("ms", old.name()).current().state(), Cycle::MET)
+      << "version 1 stops on IN_PROGRESS";
+  EXPECT_EQ(ClockOn("ms", fresh.name()).current().state(), Cycle::RUNNING);
+
+  // Recalculated, the open clocks count on version 2.
+  const v1::RecalculateClocksResponse resp = Recalculate("ms");
+  EXPECT_EQ(resp.recalculated(), 1);
+  EXPECT_EQ(resp.left_alone(), 1);
+}
+
+constexpr char kParallel[] = R"pb(
+  team: "teams/marketing"
+  variables { name: "campaign" type: STRING required: true }
+  stages {
+    id: "copy"
+    task { tasks { title: "Copy" team: "project.team" } }
+  }
+  stages {
+    id: "design"
+    task { tasks { title: "Design" team: "project.team" } }
+  }
+  stages {
+    id: "done"
+    after: [ "copy", "design" ]
+    end {}
+  }
+)pb";
+
+TEST_F(AgreementClocksTest, AStageCompletedStopsItsOwnClockOnly) {
+  PublishTemplate("parallel", Template(kParallel));
+  v1::Agreement a = Parse(kLegal);
+  a.clear_concerns();
+  v1::AgreementTerm* t = a.mutable_terms(0);
+  t->mutable_start(0)->set_filter("");
+  t->mutable_stop(0)->set_filter("");
+  ASSERT_TRUE(Create(admin_token_, "stages", a).ok());
+  Activate("stages");
+  v1::Workflow w;
+  ASSERT_TRUE(
+      Start(member_, "workflowTemplates/parallel", {{"campaign", "Spring"}}, &w)
+          .ok());
+  ASSERT_EQ(Clocks("stages").size(), 2u);
+  CompleteStage(w.name(), "copy", member_);
+  EXPECT_EQ(ClockOn("stages", w.name() + "/stages/copy").current().state(),
+            Cycle::MET);
+  EXPECT_EQ(ClockOn("stages", w.name() + "/stages/design").current().state(),
+            Cycle::RUNNING);
 }
 
 }  // namespace

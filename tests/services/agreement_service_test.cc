@@ -261,5 +261,42 @@ TEST_F(AgreementServiceTest, RetiringCancelsOpenClocksAndStartsNoMore) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_F(AgreementServiceTest, RetiringWhileANewVersionIsInReviewIsRefused) {
+  ASSERT_TRUE(Create(admin_token_, "ms", Parse(kSales)).ok());
+  Activate("ms");
+  v1::Agreement edit = Parse(kSales);
+  edit.set_title("Marketing and Sales, v2");
+  ASSERT_TRUE(Update(lead_, "ms", edit).ok());
+  v1::Agreement v2;
+  ASSERT_TRUE(Submit(lead_, "ms", &v2).ok());
+  v1::RetireAgreementRequest req;
+  req.set_name("agreements/ms");
+  v1::Agreement a;
+  grpc::Status s =
+      Call(agreements_.get(), &AgStub::RetireAgreement, sam_, req, &a);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find(v2.approval()), std::string::npos)
+      << s.error_message();
+}
+
+TEST_F(AgreementServiceTest, APartyAddedAfterChangesWereAskedIsAskedToo) {
+  ASSERT_TRUE(Create(lead_, "ms", Parse(kSales)).ok());
+  v1::Agreement a;
+  ASSERT_TRUE(Submit(lead_, "ms", &a).ok());
+  ASSERT_TRUE(Decide(sam_, a.approval(), v1::Decision::REQUEST_CHANGES).ok());
+  v1::Agreement edit = Parse(kSales);
+  v1::AgreementParty* it = edit.add_parties();
+  it->set_team("teams/it");
+  it->add_liaisons("users/ivan");
+  ASSERT_TRUE(Update(lead_, "ms", edit).ok());
+  v1::Agreement again;
+  ASSERT_TRUE(Submit(lead_, "ms", &again).ok());
+  EXPECT_NE(again.approval(), a.approval()) << "a new review for IT";
+  EXPECT_EQ(Approval(again.approval()).groups_size(), 3);
+  EXPECT_EQ(Approval(a.approval()).state(), v1::Approval::CANCELLED);
+  // The old review's cancellation does not send the new one back.
+  EXPECT_EQ(Get("agreements/ms").state(), v1::Agreement::IN_REVIEW);
+}
+
 }  // namespace
 }  // namespace mops::testing

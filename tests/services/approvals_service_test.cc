@@ -485,8 +485,10 @@ TEST_F(ApprovalsTest, BadRequestsNameTheField) {
       {[](v1::Approval* a) { a->set_subject("projects/launch/x"); },
        grpc::INVALID_ARGUMENT, "approval.subject"},
       // No domain registered this kind of name.
+      {[](v1::Approval* a) { a->set_subject("widgets/w1"); },
+       grpc::INVALID_ARGUMENT, "approval.subject \"widgets/w1\""},
       {[](v1::Approval* a) { a->set_subject("agreements/a1"); },
-       grpc::INVALID_ARGUMENT, "approval.subject \"agreements/a1\""},
+       grpc::NOT_FOUND, "approval.subject: agreement \"agreements/a1\""},
       {[](v1::Approval* a) { a->clear_groups(); }, grpc::INVALID_ARGUMENT,
        "approval.groups"},
       {[](v1::Approval* a) { a->mutable_groups(0)->set_team("teams/finance"); },

@@ -71,6 +71,9 @@ TEST(DomainKeysTest, PrefixesAndFamiliesAreThoseOnDisk) {
       {0x24, {Cf::kRecords, ""}},  // workflow template (draft)
       {0x25, {Cf::kRecords, ""}},  // workflow template version
       {0x26, {Cf::kRecords, ""}},  // workflow (run)
+      {0x27, {Cf::kRecords, ""}},  // agreement (head)
+      {0x28, {Cf::kRecords, ""}},  // agreement version
+      {0x29, {Cf::kRecords, ""}},  // agreement clock
       {0x80, {Cf::kIndex, "index.user_teams"}},
       {0x81, {Cf::kIndex, "index.token_id"}},
       {0x82, {Cf::kIndex, "index.task_assignee"}},
@@ -81,6 +84,9 @@ TEST(DomainKeysTest, PrefixesAndFamiliesAreThoseOnDisk) {
       {0x87, {Cf::kIndex, "index.delegate_of"}},
       {0x88, {Cf::kIndex, ""}},  // users by chat handle
       {0x89, {Cf::kIndex, ""}},  // workflows by template
+      {0x8A, {Cf::kIndex, ""}},  // agreement clocks by subject
+      {0x8B, {Cf::kIndex, ""}},  // agreements by event type
+      {0x8C, {Cf::kIndex, ""}},  // active agreements
       {0xE0, {Cf::kEvents, ""}},
       {0xE1, {Cf::kTimers, ""}},
   };

@@ -2,6 +2,8 @@
 // version or calendar version. Each moved clock records the move; one
 // event names the versions before and after.
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,19 +28,18 @@ namespace {
 
 constexpr int kMaxChanged = 100;
 
-struct Totals {
+// Per calendar the clocks move to: the versions they counted with before
+// (the oldest) and after, for the event naming both.
+struct Moved {
   int64_t from_agreement = 0;
   int64_t from_calendar = 0;
   int64_t to_calendar = 0;
-  void Saw(int64_t agreement, int64_t calendar) {
-    if (from_agreement == 0 || agreement < from_agreement) {
-      from_agreement = agreement;
-    }
-    if (from_calendar == 0 || calendar < from_calendar) {
-      from_calendar = calendar;
-    }
-  }
+  int32_t clocks = 0;
 };
+
+int64_t Oldest(int64_t seen, int64_t v) {
+  return seen == 0 ? v : std::min(seen, v);
+}
 
 // The target the term of the new version sets for the cycle: its segment
 // of the same name, else its default; in business time from the start.
@@ -66,6 +67,12 @@ absl::Status Recount(const v1::AgreementTerm& term,
     if (c->state() == v1::ClockCycle::BREACHED) {
       c->set_state(v1::ClockCycle::RUNNING);
     }
+  } else if (c->has_breach()) {
+    // Still breached, but of the new target: when that one was passed.
+    ASSIGN_OR_RETURN(std::optional<absl::Time> when,
+                     TimeRunTimeReached(*c, bc, now, target));
+    if (when) *c->mutable_breach()->mutable_time() = ToProtoTime(*when);
+    *c->mutable_breach()->mutable_elapsed() = ToProtoDuration(target);
   }
   std::vector<int> kept;
   for (int percent : c->warned_percents()) {
@@ -107,99 +114,172 @@ absl::Status RecalculateClocks::Validate(const Request& req) const {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Moves one open clock to the active version and the calendar version;
+// records the move on it. A clock whose term the active version dropped is
+// cancelled.
+class Mover {
+ public:
+  Mover(Txn& txn, const Principal& p, const v1::RecalculateClocksRequest& req,
+        const CompiledAgreement& active, v1::RecalculateClocksResponse* out)
+      : txn_(txn),
+        p_(p),
+        req_(req),
+        active_(active),
+        calendars_(txn),
+        out_(out) {}
+
+  // NOT_FOUND naming the calendar version before anything moves.
+  absl::Status Check() {
+    if (req_.calendar().empty()) return absl::OkStatus();
+    return calendars_.Get(req_.calendar(), req_.calendar_version()).status();
+  }
+
+  absl::Status Move(ClockRecord* r) {
+    v1::Clock* c = r->mutable_clock();
+    const v1::ClockCycle before = c->current();
+    v1::ClockRecalculation change;
+    *change.mutable_time() = ToProtoTime(txn_.Now());
+    change.set_actor(p_.UserName());
+    change.set_from_agreement_version(c->agreement_version());
+    change.set_to_agreement_version(active_.agreement.version());
+    change.set_from_calendar_version(c->calendar_version());
+    *change.mutable_from_target() = before.target();
+    const CompiledTerm* term = active_.Term(c->term());
+    const calendars::BusinessClock* bc = nullptr;
+    std::string old_calendar = c->calendar();
+    if (term == nullptr) {
+      ASSIGN_OR_RETURN(const calendars::BusinessClock* old,
+                       calendars_.Get(c->calendar(), c->calendar_version()));
+      RETURN_IF_ERROR(CancelCycle(c->mutable_current(), *old, txn_.Now()));
+    } else {
+      ASSIGN_OR_RETURN(bc, Recounted(*term->term, c));
+    }
+    change.set_to_calendar_version(c->calendar_version());
+    *change.mutable_to_target() = c->current().target();
+    *c->add_recalculations() = std::move(change);
+    Note(*c, before, old_calendar);
+    if (req_.validate_only()) return absl::OkStatus();
+    if (bc != nullptr) {
+      RETURN_IF_ERROR(ArmClock(txn_, *term->term, *bc, r));
+    } else {
+      CancelClockTimer(txn_, r);
+    }
+    RETURN_IF_ERROR(SaveClock(txn_, r));
+    if (term == nullptr) {
+      v1::Event e;
+      *e.mutable_agreement_clock_cancelled()->mutable_clock() = *c;
+      Emit(txn_, p_, c->name(), std::move(e));
+    }
+    return absl::OkStatus();
+  }
+
+  const std::map<std::string, Moved>& moved() const { return moved_; }
+
+ private:
+  absl::StatusOr<const calendars::BusinessClock*> Recounted(
+      const v1::AgreementTerm& term, v1::Clock* c) {
+    ASSIGN_OR_RETURN(std::string calendar,
+                     req_.calendar().empty()
+                         ? calendars_.CalendarOf(term)
+                         : absl::StatusOr<std::string>(req_.calendar()));
+    ASSIGN_OR_RETURN(CalendarCache::Resolved cal,
+                     calendars_.Resolve(calendar, req_.calendar_version()));
+    c->set_calendar(calendar);
+    c->set_calendar_version(cal.version);
+    c->set_agreement_version(active_.agreement.version());
+    c->set_term_title(term.title());
+    c->set_provider(term.provider());
+    c->set_customer(term.customer());
+    c->set_metric(term.metric());
+    v1::ClockCycle* cycle = c->mutable_current();
+    cycle->set_agreement_version(active_.agreement.version());
+    cycle->set_calendar(calendar);
+    cycle->set_calendar_version(cal.version);
+    RETURN_IF_ERROR(Recount(term, *cal.clock, txn_.Now(), cycle));
+    return cal.clock;
+  }
+
+  void Note(const v1::Clock& c, const v1::ClockCycle& before,
+            const std::string& old_calendar) {
+    const v1::ClockRecalculation& change = *c.recalculations().rbegin();
+    Moved& m = moved_[c.calendar().empty() ? old_calendar : c.calendar()];
+    m.from_agreement =
+        Oldest(m.from_agreement, change.from_agreement_version());
+    m.from_calendar = Oldest(m.from_calendar, change.from_calendar_version());
+    m.to_calendar = change.to_calendar_version();
+    ++m.clocks;
+    out_->set_recalculated(out_->recalculated() + 1);
+    const bool changed = FromProtoTime(before.due_time()) !=
+                             FromProtoTime(c.current().due_time()) ||
+                         before.has_breach() != c.current().has_breach() ||
+                         before.state() != c.current().state();
+    if (changed && out_->changed_size() < kMaxChanged) *out_->add_changed() = c;
+  }
+
+  Txn& txn_;
+  const Principal& p_;
+  const v1::RecalculateClocksRequest& req_;
+  const CompiledAgreement& active_;
+  CalendarCache calendars_;
+  v1::RecalculateClocksResponse* out_;
+  std::map<std::string, Moved> moved_;
+};
+
+}  // namespace
+
 absl::Status RecalculateClocks::Apply(Txn& txn, const Principal& p,
                                       const Request& req, Response* out) const {
   ASSIGN_OR_RETURN(VersionRef ref,
                    ParseAgreementName("agreement", req.agreement()));
-  ASSIGN_OR_RETURN(v1::Agreement latest, LoadVersion(txn, ref.id, 0));
-  if (latest.active_version() == 0) {
+  ASSIGN_OR_RETURN(std::optional<AgreementHead> head, FindHead(txn, ref.id));
+  if (!head || head->active_version() == 0) {
     return absl::FailedPreconditionError(absl::StrCat(
-        latest.name(), " has no active version to count clocks with"));
+        AgreementName(ref.id), " has no active version to count clocks with"));
   }
-  RETURN_IF_ERROR(RequireSteward(txn, p, latest, "recalculate its clocks"));
   ASSIGN_OR_RETURN(auto active,
-                   LoadCompiled(txn, ref.id, latest.active_version()));
-  CalendarCache calendars(txn);
-  if (!req.calendar().empty()) {
-    // NOT_FOUND naming the version before anything moves.
-    RETURN_IF_ERROR(
-        calendars.Get(req.calendar(), req.calendar_version()).status());
-  }
-  std::vector<ClockRecord> clocks;
+                   LoadCompiled(txn, ref.id, head->active_version()));
+  RETURN_IF_ERROR(
+      RequireSteward(txn, p, active->agreement, "recalculate its clocks"));
+  Mover mover(txn, p, req, *active, out);
+  RETURN_IF_ERROR(mover.Check());
+  std::vector<ClockRecord> open;
   RETURN_IF_ERROR(storage::ScanParsed<ClockRecord>(
       txn, storage::Cf::kRecords, keys::ClockPrefix(ref.id), "",
       [&](absl::string_view, ClockRecord&& r) {
-        clocks.push_back(std::move(r));
+        if (!req.calendar().empty() && r.clock().calendar() != req.calendar()) {
+          return true;
+        }
+        if (IsStopped(r.clock().current())) {
+          out->set_left_alone(out->left_alone() + 1);
+        } else {
+          open.push_back(std::move(r));
+        }
         return true;
       }));
-  Totals totals;
-  const absl::Time now = txn.Now();
-  for (ClockRecord& r : clocks) {
-    v1::Clock* c = r.mutable_clock();
-    if (!req.calendar().empty() && c->calendar() != req.calendar()) continue;
-    if (IsStopped(c->current())) {
-      out->set_left_alone(out->left_alone() + 1);
-      continue;
-    }
-    totals.Saw(c->agreement_version(), c->calendar_version());
-    const v1::ClockCycle before = c->current();
-    v1::ClockRecalculation* change = c->add_recalculations();
-    *change->mutable_time() = ToProtoTime(now);
-    change->set_actor(absl::StrCat("users/", p.user_id));
-    change->set_from_agreement_version(c->agreement_version());
-    change->set_to_agreement_version(active->agreement.version());
-    change->set_from_calendar_version(c->calendar_version());
-    *change->mutable_from_target() = before.target();
-    const CompiledTerm* term = active->Term(c->term());
-    const calendars::BusinessClock* bc = nullptr;
-    if (term == nullptr) {
-      // The active version has no such term: nothing to measure against.
-      ASSIGN_OR_RETURN(const calendars::BusinessClock* old,
-                       calendars.Get(c->calendar(), c->calendar_version()));
-      RETURN_IF_ERROR(CancelCycle(c->mutable_current(), *old, now));
-    } else {
-      ASSIGN_OR_RETURN(std::string calendar,
-                       req.calendar().empty()
-                           ? calendars.CalendarOf(*term->term)
-                           : absl::StatusOr<std::string>(req.calendar()));
-      ASSIGN_OR_RETURN(CalendarCache::Resolved cal,
-                       calendars.Resolve(calendar, req.calendar_version()));
-      bc = cal.clock;
-      c->set_calendar(calendar);
-      c->set_calendar_version(cal.version);
-      c->set_agreement_version(active->agreement.version());
-      RETURN_IF_ERROR(Recount(*term->term, *bc, now, c->mutable_current()));
-      totals.to_calendar = cal.version;
-    }
-    change->set_to_calendar_version(c->calendar_version());
-    *change->mutable_to_target() = c->current().target();
-    out->set_recalculated(out->recalculated() + 1);
-    const bool changed = FromProtoTime(before.due_time()) !=
-                             FromProtoTime(c->current().due_time()) ||
-                         before.has_breach() != c->current().has_breach() ||
-                         before.state() != c->current().state();
-    if (changed && out->changed_size() < kMaxChanged) *out->add_changed() = *c;
-    if (req.validate_only()) continue;
-    if (bc != nullptr) {
-      RETURN_IF_ERROR(ArmClock(txn, *term->term, *bc, &r));
-    } else {
-      CancelClockTimer(txn, &r);
-    }
-    SaveClock(txn, &r);
-  }
+  for (ClockRecord& r : open) RETURN_IF_ERROR(mover.Move(&r));
   out->set_agreement_version(active->agreement.version());
   if (req.validate_only() || out->recalculated() == 0) return absl::OkStatus();
-  v1::Event e;
-  v1::ClocksRecalculated* ev = e.mutable_agreement_clocks_recalculated();
-  ev->set_agreement(latest.name());
-  ev->set_from_agreement_version(totals.from_agreement);
-  ev->set_to_agreement_version(active->agreement.version());
-  ev->set_calendar(req.calendar());
-  ev->set_from_calendar_version(totals.from_calendar);
-  ev->set_to_calendar_version(totals.to_calendar);
-  ev->set_recalculated(out->recalculated());
-  ev->set_left_alone(out->left_alone());
-  Emit(txn, p, latest.name(), std::move(e));
+  if (req.calendar().empty() && !head->superseded_versions().empty()) {
+    // Every open clock counts on the active version now.
+    AgreementHead h = *head;
+    h.clear_superseded_versions();
+    SaveHead(txn, ref.id, h);
+  }
+  for (const auto& [calendar, moved] : mover.moved()) {
+    v1::Event e;
+    v1::ClocksRecalculated* ev = e.mutable_agreement_clocks_recalculated();
+    ev->set_agreement(AgreementName(ref.id));
+    ev->set_from_agreement_version(moved.from_agreement);
+    ev->set_to_agreement_version(active->agreement.version());
+    ev->set_calendar(calendar);
+    ev->set_from_calendar_version(moved.from_calendar);
+    ev->set_to_calendar_version(moved.to_calendar);
+    ev->set_recalculated(moved.clocks);
+    ev->set_left_alone(out->left_alone());
+    Emit(txn, p, AgreementName(ref.id), std::move(e));
+  }
   return absl::OkStatus();
 }
 

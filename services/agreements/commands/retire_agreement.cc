@@ -35,7 +35,7 @@ absl::Status CancelOpenClocks(storage::Txn& txn, const Principal& p,
     RETURN_IF_ERROR(
         CancelCycle(r.mutable_clock()->mutable_current(), *bc, txn.Now()));
     CancelClockTimer(txn, &r);
-    SaveClock(txn, &r);
+    RETURN_IF_ERROR(SaveClock(txn, &r));
     v1::Event e;
     *e.mutable_agreement_clock_cancelled()->mutable_clock() = r.clock();
     Emit(txn, p, r.clock().name(), std::move(e));
@@ -69,11 +69,19 @@ absl::Status RetireAgreement::Apply(storage::Txn& txn, const Principal& p,
   ASSIGN_OR_RETURN(v1::Agreement a,
                    LoadVersion(txn, ref.id, head->active_version()));
   RETURN_IF_ERROR(RequireSteward(txn, p, a, "retire it"));
+  // Its approval would bring the agreement back: the review ends first.
+  ASSIGN_OR_RETURN(v1::Agreement latest, LoadVersion(txn, ref.id, 0));
+  if (latest.state() == v1::Agreement::IN_REVIEW) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        latest.name(), " version ", latest.version(), " is in review (",
+        latest.approval(), "): cancel that approval, then retire"));
+  }
   a.set_state(v1::Agreement::RETIRED);
   *a.mutable_end_time() = ToProtoTime(txn.Now());
   SaveVersion(txn, ref.id, &a);
   AgreementHead h = *head;
   h.set_active_version(0);
+  h.clear_superseded_versions();  // their open clocks are cancelled below
   SaveHead(txn, ref.id, h);
   RETURN_IF_ERROR(UnindexActive(txn, ref.id));
   RETURN_IF_ERROR(CancelOpenClocks(txn, p, ref.id));

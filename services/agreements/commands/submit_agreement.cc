@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -17,6 +18,28 @@
 namespace mops::services::agreements::commands {
 
 namespace {
+
+// Whether the approval still asks the parties and liaisons the draft names.
+bool SameParties(const v1::Approval& last, const v1::Approval& review) {
+  if (last.groups_size() != review.groups_size()) return false;
+  for (int i = 0; i < review.groups_size(); ++i) {
+    if (!std::equal(
+            last.groups(i).users().begin(), last.groups(i).users().end(),
+            review.groups(i).users().begin(), review.groups(i).users().end())) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// At most `max` bytes of `s`, not cutting a UTF-8 character.
+std::string Truncated(std::string s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  s.resize(end);
+  return s;
+}
 
 absl::Status RequireDraft(const v1::Agreement& a) {
   switch (a.state()) {
@@ -44,9 +67,9 @@ absl::StatusOr<v1::Approval> ReviewOf(const storage::Reader& reader,
   v1::Approval review;
   review.set_subject(VersionName(id, a.version()));
   review.set_asset_version(absl::StrCat(a.version()));
-  review.set_title(
-      absl::StrCat("Activate ", a.title(), " (version ", a.version(), ")")
-          .substr(0, 200));
+  review.set_title(Truncated(
+      absl::StrCat("Activate ", a.title(), " (version ", a.version(), ")"),
+      200));
   review.set_details(req.comment());
   review.set_due(req.due());
   const std::string me = absl::StrCat("users/", p.user_id);
@@ -95,21 +118,25 @@ absl::Status SubmitAgreement::Apply(storage::Txn& txn, const Principal& p,
   RETURN_IF_ERROR(RequireSteward(txn, p, a, "submit it"));
   RETURN_IF_ERROR(RequireDraft(a));
   RETURN_IF_ERROR(CheckReferences(txn, a));
+  ASSIGN_OR_RETURN(v1::Approval review, ReviewOf(txn, p, ref.id, a, req));
   std::string approval;
   if (!a.approval().empty()) {
-    // Changes were asked for on this draft: its review goes on, next round.
     ASSIGN_OR_RETURN(v1::Approval last,
                      approvals::GetApprovalNamed(txn, a.approval()));
-    if (last.state() == v1::Approval::CHANGES_REQUESTED &&
-        (p.admin || last.requester() == absl::StrCat("users/", p.user_id))) {
-      ASSIGN_OR_RETURN(
-          v1::Approval next,
-          approvals::ResubmitApprovalAs(txn, p, last.name(), req.comment()));
-      approval = next.name();
+    if (last.state() == v1::Approval::CHANGES_REQUESTED) {
+      if (last.requester() == p.UserName() && SameParties(last, review)) {
+        // Changes were asked for on this draft: its review goes on.
+        ASSIGN_OR_RETURN(
+            v1::Approval next,
+            approvals::ResubmitApprovalAs(txn, p, last.name(), req.comment()));
+        approval = next.name();
+      } else {
+        // Other parties or liaisons now, or another submitter: a new review.
+        RETURN_IF_ERROR(approvals::CancelApprovalAs(txn, p, last.name()));
+      }
     }
   }
   if (approval.empty()) {
-    ASSIGN_OR_RETURN(v1::Approval review, ReviewOf(txn, p, ref.id, a, req));
     ASSIGN_OR_RETURN(std::string id, approvals::FreshApprovalId(txn));
     ASSIGN_OR_RETURN(
         v1::Approval made,

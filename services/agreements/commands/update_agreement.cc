@@ -92,8 +92,10 @@ absl::Status UpdateAgreement::Apply(storage::Txn& txn, const Principal& p,
   RETURN_IF_ERROR(RequireSteward(txn, p, latest, "edit it"));
   ASSIGN_OR_RETURN(v1::Agreement draft, DraftOf(latest));
   for (const std::string& path : paths) SetPath(path, in, &draft);
-  // Applying the same file again changes nothing: no new version.
-  if (google::protobuf::util::MessageDifferencer::Equals(Spec(draft),
+  // Applying the same file again changes nothing: no new version (but the
+  // same text after a retirement is a new draft, to bring it back).
+  if (latest.state() != v1::Agreement::RETIRED &&
+      google::protobuf::util::MessageDifferencer::Equals(Spec(draft),
                                                          Spec(latest))) {
     *out = std::move(latest);
     return absl::OkStatus();
