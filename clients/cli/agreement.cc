@@ -58,19 +58,17 @@ void Apply(const Cli& cli, const Agreements& rpc, const ApplyFlags& f) {
   req.set_allow_missing(true);
   if (f.dry_run) {
     req.set_validate_only(true);
-    std::string verdict = (unchanged ? std::string("nothing would change")
-                                     : DryRunOutcome(before)) +
-                          "; the file is valid";
-    try {
-      rpc.Call(&AgreementStub::UpdateAgreement, req);
-    } catch (const CliError& e) {
-      verdict = "the file is not valid: " + e.message;
-    }
     const std::string diff =
         UnifiedDiff(before_yaml, AgreementYaml(a),
                     current ? a.name() : "/dev/null", f.file);
-    std::cout << (diff.empty() ? "No change.\n" : diff) << a.name()
-              << " (dry run): " << verdict << "\n";
+    std::cout << (diff.empty() ? "No change.\n" : diff);
+    // A file the server refuses fails the dry run too (exit 1), so that a
+    // CI check can use it; other errors keep their own exit codes.
+    rpc.Call(&AgreementStub::UpdateAgreement, req);
+    std::cout << a.name() << " (dry run): "
+              << (unchanged ? std::string("nothing would change")
+                            : DryRunOutcome(before))
+              << "; the file is valid\n";
     return;
   }
   // No new draft of an active agreement that would be the same.

@@ -155,7 +155,12 @@ TimeWindow ReportWindow(const std::string& from, const std::string& to,
                         absl::Time now) {
   TimeWindow w;
   if (to.empty()) {
-    w.to.set_seconds(absl::ToUnixSeconds(now));
+    // Now to the nanosecond: the period ends before --to, and a clock
+    // started this second counts.
+    const absl::Duration since = now - absl::UnixEpoch();
+    w.to.set_seconds(absl::ToInt64Seconds(since));
+    w.to.set_nanos(static_cast<int32_t>(
+        absl::ToInt64Nanoseconds(since - absl::Seconds(w.to.seconds()))));
   } else {
     w.to = ParseWhen("--to", to);
   }
@@ -164,7 +169,8 @@ TimeWindow ReportWindow(const std::string& from, const std::string& to,
   } else {
     w.from = ParseWhen("--from", from);
   }
-  if (w.from.seconds() >= w.to.seconds()) {
+  if (w.from.seconds() > w.to.seconds() ||
+      (w.from.seconds() == w.to.seconds() && w.from.nanos() >= w.to.nanos())) {
     throw CliError{kExitUsage, "--from: " + FormatTime(w.from) +
                                    " is not before --to (" + FormatTime(w.to) +
                                    ")"};
