@@ -3,8 +3,9 @@
 //
 // What the parts share: the options, a call's context, the server it runs
 // against (server.cc), running a scenario (run.cc), the data scenarios need
-// (world.cc), the scenarios (scenarios.cc, workflow.cc) and the report
-// (report.cc); main.cc parses the flags and runs it all.
+// (world.cc), the scenarios (scenarios.cc, workflow.cc, agreement.cc,
+// agreement_report.cc) and the report (report.cc); main.cc parses the
+// flags and runs it all.
 #ifndef MOPS_CLIENTS_BENCH_BENCH_H_
 #define MOPS_CLIENTS_BENCH_BENCH_H_
 
@@ -15,10 +16,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
+#include "mops/v1/agreements.grpc.pb.h"
 #include "mops/v1/identity.grpc.pb.h"
 #include "mops/v1/projects.grpc.pb.h"
 
@@ -44,6 +47,7 @@ struct Options {
   int inbox_approvals = 100000;
   int approval_pool = 60000;
   int doomed_tasks = 100000;
+  int report_clocks = 100000;
   bool json = false;
   bool keep = false;
   bool skip_preload = false;
@@ -166,8 +170,14 @@ struct SideWork {
 
 // A scenario: its clients' operations, and maybe side work.
 struct Load {
+  Load() = default;
+  Load(MakeOp m, SideWork s = {}, std::string n = "")
+      : make(std::move(m)), side(std::move(s)), note(std::move(n)) {}
+
   MakeOp make;
   SideWork side;  // none when side.run is empty
+  // What the scenario's setup found, put first in the result's note.
+  std::string note;
 };
 
 // Runs the load for warmup + duration; only calls that start after the
@@ -191,11 +201,25 @@ struct World {
   int approval_pool = 0;
   int doomed_tasks = 0;  // in projects/bench-doomed for delete-project
   int server_pid = 0;    // when known, to wait for it to settle
+  // create-task-agreements: its agreements made active (once), and what
+  // its setup found.
+  bool agreements_ready = false;
+  std::string agreements_note;
+  // agreement-report: --report-clocks, and agreements/bench-report with
+  // that many clocks made (once), the period its report covers and what
+  // its setup found.
+  int report_clocks = 0;
+  bool report_ready = false;
+  absl::Time report_from, report_to;
+  std::string report_note;
   double preload_seconds = 0;
   double inbox_setup_seconds = 0;
   absl::Duration window;  // each scenario's measured window (--duration)
 };
 
+// Runs fn(thread, i) for i in [0, total) on `threads` threads.
+void Parallel(int threads, int64_t total,
+              const std::function<void(int thread, int64_t i)>& fn);
 void EnsureUser(v1::IdentityService::Stub* stub, const std::string& admin,
                 const std::string& id);
 std::string TokenFor(v1::IdentityService::Stub* stub, const std::string& admin,
@@ -208,10 +232,11 @@ grpc::Status CreateBenchProject(v1::ProjectService::Stub* stub,
 void EnsureProject(const World& w, const std::string& id);
 // Tasks {prefix}0..{prefix}{n-1} in projects/{project}, assigned
 // round-robin to a0..a{assignees-1}, due within the next year, in batches
-// of 1000 through BatchCreateTasks from 4 clients; returns how many of them
-// were there already.
+// of 1000 through BatchCreateTasks from 4 clients, each with `labels`;
+// returns how many of them were there already.
 int CreateTasks(const World& w, const std::string& project,
-                const std::string& prefix, int n, int assignees);
+                const std::string& prefix, int n, int assignees,
+                const std::vector<std::string>& labels = {});
 // Tasks t0..t{n-1} in projects/bench over users a0..a{assignees-1}.
 void Preload(World* w, int n, int assignees);
 // "1000000 tasks in 16.8 s (59492 tasks/s)".
@@ -227,6 +252,9 @@ std::vector<std::string> CreateApprovals(const World& w,
 // Scenario `name` (one of kAllScenarios), with the data it needs for one
 // run made; an empty make for an unknown name.
 Load Scenario(const std::string& name, World& w);
+// create-task's load: CreateTask in projects/bench-writes, assigned to a0,
+// labelled `label` when it is not empty.
+MakeOp CreateTaskScenario(World& w, const std::string& label = "");
 
 // ------------------------------------------------------------ workflow.cc
 
@@ -236,6 +264,33 @@ void SetUpWorkflows(World* w);
 // Each client completes the active stage's task of its own run, which
 // advances the run; only CompleteTask is timed.
 MakeOp AdvanceWorkflowScenario(World& w);
+
+// ---------------------------------------------------------- agreement.cc
+
+// Makes agreements/{id} from `spec` unless it exists, submits it as admin
+// and has the first liaison of each party approve it, so that it is
+// active. The liaisons are bench users (made here, with their tokens).
+void ActivateAgreement(const World& w, const std::string& id,
+                       const v1::Agreement& spec);
+// A party of an agreement: `team` ("teams/t"), with bench-liaison-{t}.
+v1::AgreementParty BenchParty(const std::string& team);
+// A term `provider` owes teams/marketing: a clock starts on task.created of
+// a task labelled `label` and stops when it moves to `stop_state`.
+v1::AgreementTerm BenchTerm(const std::string& id, const std::string& provider,
+                            v1::AgreementTerm::Metric metric,
+                            const std::string& target, const std::string& label,
+                            const std::string& stop_state);
+// create-task's load with its tasks labelled ola-load, which the 8 terms
+// of 5 active agreements start a clock on (made before the first run).
+Load CreateTaskAgreementsScenario(World& w);
+
+// --------------------------------------------------- agreement_report.cc
+
+// GetAgreementReport over the whole period of agreements/bench-report,
+// whose term has a clock on each of w.report_clocks tasks, one in four of
+// them met (made before the first run); the setup times GetWaitLedger
+// once, in the note.
+Load AgreementReportScenario(World& w);
 
 // ------------------------------------------------------------ report.cc
 

@@ -64,6 +64,10 @@ void AddFlags(CLI::App& app, Options& o) {
                  "Tasks in the project delete-project deletes (made again "
                  "before each of its runs)")
       ->default_val(o.doomed_tasks);
+  app.add_option("--report-clocks", o.report_clocks,
+                 "Clocks agreement-report's agreement has (one per task "
+                 "made for it; a quarter of them met)")
+      ->default_val(o.report_clocks);
   app.add_flag("--json", o.json, "Print JSON instead of a table");
   app.add_flag("--skip-preload", o.skip_preload,
                "With --server: the tasks of an earlier run are there already");
@@ -135,8 +139,9 @@ int MakePlan(const Options& o, bool scenarios_given, Plan* plan) {
     std::cerr << "mops-bench: --tasks and --assignees must be at least 1\n";
     return 2;
   }
-  if (o.doomed_tasks < 1) {
-    std::cerr << "mops-bench: --doomed-tasks must be at least 1\n";
+  if (o.doomed_tasks < 1 || o.report_clocks < 1) {
+    std::cerr << "mops-bench: --doomed-tasks and --report-clocks must be at "
+                 "least 1\n";
     return 2;
   }
   return 0;
@@ -163,6 +168,7 @@ void SetUpWorld(const Options& o, const Plan& plan, const Server& server,
   w->assignees = o.assignees;
   w->approval_pool = o.approval_pool;
   w->doomed_tasks = o.doomed_tasks;
+  w->report_clocks = o.report_clocks;
   w->server_pid = o.server_pid;
   auto ident = v1::IdentityService::NewStub(NewChannel(w->server, -1));
   EnsureProject(*w, "bench");

@@ -57,7 +57,7 @@ void PrintTable(const std::vector<Result>& results, const World& w,
                 const Summary& s) {
   if (!results.empty()) {
     std::cout << absl::StrFormat(
-        "%-16s %5s %10s %9s %9s %9s %9s %7s %9s %8s %9s %9s %9s  %s\n",
+        "%-22s %5s %10s %9s %9s %9s %9s %7s %9s %8s %9s %9s %9s  %s\n",
         "SCENARIO", "CONC", "QPS", "P50 ms", "P95 ms", "P99 ms", "MAX ms",
         "ERRORS", "HEALTH", "/HEALTH", "SRV us", "CLI us", "PER SYNC", "");
     auto cpu = [](double us) {
@@ -65,7 +65,7 @@ void PrintTable(const std::vector<Result>& results, const World& w,
     };
     for (const Result& r : results) {
       std::cout << absl::StrFormat(
-          "%-16s %5d %10.0f %9.3f %9.3f %9.3f %9.3f %7d %9.0f %7.0f%% "
+          "%-22s %5d %10.0f %9.3f %9.3f %9.3f %9.3f %7d %9.0f %7.0f%% "
           "%9s %9s %9s  %s\n",
           r.scenario, r.concurrency, r.qps, r.p50_ms, r.p95_ms, r.p99_ms,
           r.max_ms, r.errors, r.floor_qps, r.ratio * 100, cpu(r.server_cpu_us),

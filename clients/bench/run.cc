@@ -197,9 +197,13 @@ Result RunScenario(const std::string& name, const std::string& server,
                    const std::string& admin_token, int server_pid,
                    int concurrency, absl::Duration warmup,
                    absl::Duration duration, const Load& load) {
-  return Tally(name, concurrency,
-               RunClients(server, admin_token, server_pid, concurrency, warmup,
-                          duration, load));
+  Result r = Tally(name, concurrency,
+                   RunClients(server, admin_token, server_pid, concurrency,
+                              warmup, duration, load));
+  if (!load.note.empty()) {
+    r.note = r.note.empty() ? load.note : load.note + "; " + r.note;
+  }
+  return r;
 }
 
 }  // namespace mops::bench

@@ -21,9 +21,12 @@
 namespace mops::bench {
 
 const std::vector<std::string> kAllScenarios = {
-    "health",          "get-task", "create-task",     "update-task",
-    "decide-approval", "inbox",    "list-tasks",      "delete-project",
-    "watch",           "webhook",  "advance-workflow"};
+    "health", "get-task", "create-task", "update-task", "decide-approval",
+    "inbox", "list-tasks", "delete-project", "watch", "webhook",
+    "advance-workflow",
+    // Last: the agreements they make stay active, and every task.created
+    // after them is checked against their terms.
+    "create-task-agreements", "agreement-report"};
 
 namespace {
 
@@ -53,23 +56,6 @@ MakeOp GetTaskScenario(World& w) {
       v1::Task t;
       Ctx ctx(w.admin);
       return stub->GetTask(ctx.get(), req, &t).ok();
-    };
-  };
-}
-
-MakeOp CreateTaskScenario(World& w) {
-  static std::atomic<int64_t> seq{0};
-  return [&w](int, std::shared_ptr<grpc::Channel> ch) -> Op {
-    auto stub =
-        std::shared_ptr<v1::TaskService::Stub>(v1::TaskService::NewStub(ch));
-    return [stub, &w](bool*) {
-      v1::CreateTaskRequest req;
-      req.set_parent("projects/bench-writes");
-      req.mutable_task()->set_title(absl::StrCat("Created ", seq++));
-      req.mutable_task()->set_assignee("users/a0");
-      v1::Task t;
-      Ctx ctx(w.admin);
-      return stub->CreateTask(ctx.get(), req, &t).ok();
     };
   };
 }
@@ -242,6 +228,24 @@ Load CreateTaskWith(World& w,
 
 }  // namespace
 
+MakeOp CreateTaskScenario(World& w, const std::string& label) {
+  static std::atomic<int64_t> seq{0};
+  return [&w, label](int, std::shared_ptr<grpc::Channel> ch) -> Op {
+    auto stub =
+        std::shared_ptr<v1::TaskService::Stub>(v1::TaskService::NewStub(ch));
+    return [stub, &w, label](bool*) {
+      v1::CreateTaskRequest req;
+      req.set_parent("projects/bench-writes");
+      req.mutable_task()->set_title(absl::StrCat("Created ", seq++));
+      req.mutable_task()->set_assignee("users/a0");
+      if (!label.empty()) req.mutable_task()->add_labels(label);
+      v1::Task t;
+      Ctx ctx(w.admin);
+      return stub->CreateTask(ctx.get(), req, &t).ok();
+    };
+  };
+}
+
 Load Scenario(const std::string& name, World& w) {
   if (name == "health") return {HealthScenario(w), {}};
   if (name == "get-task") return {GetTaskScenario(w), {}};
@@ -257,6 +261,9 @@ Load Scenario(const std::string& name, World& w) {
   // While one webhook delivers every task.created to a local receiver.
   if (name == "webhook") return CreateTaskWith(w, RunWebhook);
   if (name == "advance-workflow") return {AdvanceWorkflowScenario(w), {}};
+  // Compare with create-task: the cost of the clocks per write.
+  if (name == "create-task-agreements") return CreateTaskAgreementsScenario(w);
+  if (name == "agreement-report") return AgreementReportScenario(w);
   return {};
 }
 

@@ -2,6 +2,7 @@
 // and pending approvals.
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,10 +20,8 @@
 #include "mops/v1/projects.grpc.pb.h"
 
 namespace mops::bench {
-namespace {
-
-template <typename Fn>
-void Parallel(int threads, int64_t total, Fn fn) {
+void Parallel(int threads, int64_t total,
+              const std::function<void(int thread, int64_t i)>& fn) {
   std::atomic<int64_t> next{0};
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
@@ -36,6 +35,8 @@ void Parallel(int threads, int64_t total, Fn fn) {
   }
   for (auto& t : pool) t.join();
 }
+
+namespace {
 
 v1::Approval NewApproval(const std::string& approver) {
   v1::Approval a;
@@ -97,7 +98,8 @@ void EnsureProject(const World& w, const std::string& id) {
 }
 
 int CreateTasks(const World& w, const std::string& project,
-                const std::string& prefix, int n, int assignees) {
+                const std::string& prefix, int n, int assignees,
+                const std::vector<std::string>& labels) {
   const int batches = (n + 999) / 1000;
   std::atomic<int> existing{0};
   const absl::Time now = absl::Now();
@@ -114,6 +116,7 @@ int CreateTasks(const World& w, const std::string& project,
       one->set_task_id(absl::StrCat(prefix, i));
       one->mutable_task()->set_title(absl::StrCat("Benchmark task ", i));
       one->mutable_task()->set_assignee(absl::StrCat("users/a", i % assignees));
+      for (const std::string& l : labels) one->mutable_task()->add_labels(l);
       absl::Time due = now + absl::Hours(1) +
                        absl::Seconds(absl::Uniform(rng, 0, 365 * 86400));
       one->mutable_task()->mutable_due_time()->set_seconds(

@@ -30,7 +30,9 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
        "--inbox-approvals", "100", "--approval-pool", "200",
        // More than one chunk of 1000, so the server purges it in the
        // background.
-       "--doomed-tasks", "2500", "--json"},
+       "--doomed-tasks", "2500",
+       // More than one batch of 1000 tasks, each with its clock.
+       "--report-clocks", "1500", "--json"},
       {{"TMPDIR", dir.path()}}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const google::protobuf::Struct report = ParseReport(r.out);
@@ -59,9 +61,11 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
     const double per_commit = f.at("commands_per_group_commit").number_value();
     if (scenario == "create-task" || scenario == "update-task" ||
         scenario == "decide-approval" || scenario == "delete-project" ||
-        scenario == "advance-workflow") {
+        scenario == "advance-workflow" ||
+        scenario == "create-task-agreements") {
       EXPECT_GE(per_commit, 1.0) << scenario;
-    } else if (scenario == "health" || scenario == "get-task") {
+    } else if (scenario == "health" || scenario == "get-task" ||
+               scenario == "agreement-report") {
       EXPECT_EQ(per_commit, -1.0) << scenario;
     }
     // The DeleteProject call, and the purge it started over within the
@@ -81,6 +85,15 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
       // The webhook was made, and the receiver got deliveries.
       EXPECT_EQ(note.rfind("1 webhook on task.created: ", 0), 0) << note;
       EXPECT_EQ(note.find(": 0 delivered"), std::string::npos) << note;
+    } else if (scenario == "create-task-agreements") {
+      // The setup checked that a labelled task gets a clock per term.
+      EXPECT_EQ(note,
+                "5 active agreements, 8 terms: 8 clocks started per create");
+    } else if (scenario == "agreement-report") {
+      // Every clock read, the completed quarter met.
+      EXPECT_EQ(note.rfind("1500 clocks (375 met, 1125 running); ", 0), 0)
+          << note;
+      EXPECT_NE(note.find("; GetWaitLedger "), std::string::npos) << note;
     } else if (scenario != "decide-approval") {
       EXPECT_EQ(note, "") << scenario;
     }
@@ -88,7 +101,7 @@ TEST(BenchSmokeTest, RunsEveryScenarioAndReports) {
   for (const char* s :
        {"health", "get-task", "create-task", "update-task", "decide-approval",
         "inbox", "list-tasks", "delete-project", "watch", "webhook",
-        "advance-workflow"}) {
+        "advance-workflow", "create-task-agreements", "agreement-report"}) {
     EXPECT_TRUE(seen.count({s, 1})) << s;
     EXPECT_TRUE(seen.count({s, 2})) << s;
   }
