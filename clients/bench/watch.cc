@@ -24,11 +24,12 @@ constexpr int kIdleWatchers = 1000;
 // One stream, read with gRPC's callback API: no thread per watcher.
 class Watch : public grpc::ClientReadReactor<v1::WatchEventsResponse> {
  public:
-  // `latencies`: when set, each event's commit-to-arrival time goes there.
+  // `latencies`: when set, the commit-to-arrival time of each event
+  // committed from `since` on goes there.
   Watch(v1::EventService::Stub* stub, const std::string& token,
         const v1::WatchEventsRequest& req, std::vector<double>* latencies,
-        absl::Mutex* mu)
-      : latencies_(latencies), mu_(mu) {
+        absl::Mutex* mu, absl::Time since = absl::InfinitePast())
+      : latencies_(latencies), mu_(mu), since_(since) {
     ctx_.AddMetadata("authorization", "Bearer " + token);
     stub->async()->WatchEvents(&ctx_, &req, this);
     StartRead(&resp_);
@@ -42,7 +43,9 @@ class Watch : public grpc::ClientReadReactor<v1::WatchEventsResponse> {
       for (const auto& e : resp_.events()) {
         const absl::Time t = absl::FromUnixSeconds(e.time().seconds()) +
                              absl::Nanoseconds(e.time().nanos());
-        latencies_->push_back(absl::ToDoubleMilliseconds(now - t));
+        if (t >= since_) {
+          latencies_->push_back(absl::ToDoubleMilliseconds(now - t));
+        }
       }
     }
     StartRead(&resp_);
@@ -65,6 +68,7 @@ class Watch : public grpc::ClientReadReactor<v1::WatchEventsResponse> {
   v1::WatchEventsResponse resp_;
   std::vector<double>* latencies_;
   absl::Mutex* mu_;
+  const absl::Time since_;
   absl::Mutex done_mu_;
   bool done_ = false;
   grpc::Status status_;
@@ -76,22 +80,25 @@ std::string RunWatchers(const World& w, Clock::time_point at,
                         Clock::time_point end) {
   auto channel = NewChannel(w.server, -3);
   auto stub = v1::EventService::NewStub(channel);
-  v1::WatchEventsRequest idle;
-  idle.set_from_now(true);
-  idle.mutable_filter()->add_types("approval.*");
-  std::vector<std::unique_ptr<Watch>> watches;
-  for (int i = 0; i < kIdleWatchers; ++i) {
-    watches.push_back(
-        std::make_unique<Watch>(stub.get(), w.admin, idle, nullptr, nullptr));
-  }
   absl::Mutex mu;
   std::vector<double> latencies;
   v1::WatchEventsRequest delivered;
   delivered.set_from_now(true);
   delivered.mutable_filter()->add_types("task.created");
-  std::this_thread::sleep_until(at);
-  watches.push_back(
-      std::make_unique<Watch>(stub.get(), w.admin, delivered, &latencies, &mu));
+  // Opened first, counting from `at`: a stream opened at the window's start,
+  // after a thousand others, could still be setting up when a short window
+  // (the smoke test's) ends.
+  const absl::Time since = absl::Now() + absl::FromChrono(at - Clock::now());
+  std::vector<std::unique_ptr<Watch>> watches;
+  watches.push_back(std::make_unique<Watch>(stub.get(), w.admin, delivered,
+                                            &latencies, &mu, since));
+  v1::WatchEventsRequest idle;
+  idle.set_from_now(true);
+  idle.mutable_filter()->add_types("approval.*");
+  for (int i = 0; i < kIdleWatchers; ++i) {
+    watches.push_back(
+        std::make_unique<Watch>(stub.get(), w.admin, idle, nullptr, nullptr));
+  }
   std::this_thread::sleep_until(end);
   for (auto& watch : watches) watch->Cancel();
   int failed = 0;
