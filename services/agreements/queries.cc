@@ -26,13 +26,6 @@ using storage::Reader;
 
 namespace {
 
-absl::StatusOr<filter::Value> BoolLiteral(absl::string_view literal) {
-  if (literal == "true" || literal == "false") {
-    return filter::Value::String(std::string(literal));
-  }
-  return absl::InvalidArgumentError("expected true or false");
-}
-
 filter::Value Bool(bool b) {
   return filter::Value::String(b ? "true" : "false");
 }
@@ -69,8 +62,8 @@ const filter::Schema& ClockSchema() {
       {"subject", {false, filter::ParseStringLiteral}},
       {"provider", {false, filter::NameLiteral("teams/")}},
       {"customer", {false, filter::NameLiteral("teams/")}},
-      {"breached", {false, BoolLiteral}},
-      {"at_risk", {false, BoolLiteral}},
+      {"breached", {false, filter::ParseBoolLiteral}},
+      {"at_risk", {false, filter::ParseBoolLiteral}},
   };
   return *schema;
 }

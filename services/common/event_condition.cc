@@ -94,14 +94,6 @@ absl::StatusOr<Value> IntLiteral(absl::string_view literal) {
   return Value::Int(n);
 }
 
-absl::StatusOr<Value> BoolLiteral(absl::string_view literal) {
-  if (literal == "true" || literal == "false") {
-    return Value::String(std::string(literal));
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("\"", literal, "\" is not true or false"));
-}
-
 absl::StatusOr<Value> DurationLiteral(absl::string_view literal) {
   absl::Duration d;
   if (!absl::ParseDuration(literal, &d)) {
@@ -124,7 +116,7 @@ std::function<absl::StatusOr<Value>(absl::string_view)> LiteralParser(
     case Leaf::kInt:
       return IntLiteral;
     case Leaf::kBool:
-      return BoolLiteral;
+      return filter::ParseBoolLiteral;
     case Leaf::kTime:
       return filter::ParseTimeLiteral;
     case Leaf::kDuration:

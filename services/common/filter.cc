@@ -488,6 +488,14 @@ absl::StatusOr<Value> ParseStringLiteral(absl::string_view literal) {
   return Value::String(std::string(literal));
 }
 
+absl::StatusOr<Value> ParseBoolLiteral(absl::string_view literal) {
+  if (literal == "true" || literal == "false") {
+    return Value::String(std::string(literal));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", literal, "\" is not true or false"));
+}
+
 std::function<absl::StatusOr<Value>(absl::string_view)> EnumLiteral(
     const google::protobuf::EnumDescriptor* type, std::string what) {
   return [type, what](absl::string_view literal) -> absl::StatusOr<Value> {

@@ -116,6 +116,8 @@ absl::StatusOr<OrderBy> ParseOrderBy(absl::string_view text,
 // Literal parsers shared by schemas.
 absl::StatusOr<Value> ParseTimeLiteral(absl::string_view literal);
 absl::StatusOr<Value> ParseStringLiteral(absl::string_view literal);
+// `true` or `false`, as the strings a getter gives for a bool field.
+absl::StatusOr<Value> ParseBoolLiteral(absl::string_view literal);
 // A protobuf enum's value by name, case-blind; `what` names it in errors
 // ("a task state"). The zero (UNSPECIFIED) value is refused.
 std::function<absl::StatusOr<Value>(absl::string_view)> EnumLiteral(

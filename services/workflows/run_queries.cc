@@ -67,13 +67,6 @@ absl::Status Fill(Versions& versions, Clocks& clocks, absl::Time now,
       [&](absl::string_view name) { return clocks.Get(name); }, w);
 }
 
-absl::StatusOr<filter::Value> BoolLiteral(absl::string_view literal) {
-  if (literal == "true" || literal == "false") {
-    return filter::Value::String(std::string(literal));
-  }
-  return absl::InvalidArgumentError("expected true or false");
-}
-
 const filter::Schema& RunSchema() {
   static const filter::Schema* schema = new filter::Schema{
       {"state",
@@ -81,7 +74,7 @@ const filter::Schema& RunSchema() {
                                    "a workflow state")}},
       {"template", {false, filter::NameLiteral("workflowTemplates/")}},
       {"project", {false, filter::NameLiteral("projects/")}},
-      {"at_risk", {false, BoolLiteral}},
+      {"at_risk", {false, filter::ParseBoolLiteral}},
       {"stage", {false, filter::ParseStringLiteral}},
   };
   return *schema;
